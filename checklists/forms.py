@@ -1,0 +1,178 @@
+from django import forms
+
+from golive.core.forms import BaseForm, NHSDateField
+from practices.models import Supplier
+
+from .models import Migration, StepStatus, WindowSource
+
+
+class KeyDatesMixin(forms.Form):
+    idp_date = NHSDateField(
+        label="Initial data production (IDP) date",
+        help_text="The day the old supplier's first extract is loaded into the test system. For example, 15 3 2027",
+    )
+    fdp_date = NHSDateField(
+        label="Final data production (FDP) date",
+        help_text="The day the final extract is taken and cutover starts",
+    )
+    go_live_date = NHSDateField(label="Go-live date", help_text="The day the new system becomes the practice's record")
+    read_only_window_days = forms.IntegerField(
+        label="Read-only window, in days",
+        help_text="How long the old system stays read-only after go-live. 45 days is the guide's standard.",
+        min_value=1,
+        max_value=365,
+        initial=45,
+        error_messages={
+            "required": "Enter the read-only window in days",
+            "invalid": "Enter the read-only window as a whole number of days, like 45",
+            "min_value": "The read-only window must be at least 1 day",
+            "max_value": "The read-only window must be 365 days or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
+    )
+    read_only_window_source = forms.ChoiceField(
+        label="Where does the window length come from?",
+        choices=WindowSource.choices,
+        initial=WindowSource.OLDER_GUIDE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the window length comes from"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        idp, fdp, go_live = cleaned.get("idp_date"), cleaned.get("fdp_date"), cleaned.get("go_live_date")
+        if idp and fdp and fdp < idp:
+            self.add_error("fdp_date", "The FDP date must be the same as or after the IDP date")
+        if fdp and go_live and go_live < fdp:
+            self.add_error("go_live_date", "The go-live date must be the same as or after the FDP date")
+        return cleaned
+
+
+class MigrationCreateForm(BaseForm, KeyDatesMixin):
+    practice = forms.ModelChoiceField(
+        label="Practice",
+        queryset=None,
+        empty_label="Select a practice",
+        error_messages={"required": "Select the practice", "invalid_choice": "Select a practice from the list"},
+    )
+    old_supplier = forms.ModelChoiceField(
+        label="Old supplier",
+        help_text="The clinical system supplier the practice is leaving",
+        queryset=Supplier.objects.all(),
+        empty_label="Select a supplier",
+        error_messages={"required": "Select the old supplier", "invalid_choice": "Select a supplier from the list"},
+    )
+    new_supplier = forms.ModelChoiceField(
+        label="New supplier",
+        help_text="The clinical system supplier the practice is moving to",
+        queryset=Supplier.objects.all(),
+        empty_label="Select a supplier",
+        error_messages={"required": "Select the new supplier", "invalid_choice": "Select a supplier from the list"},
+    )
+
+    field_order = [
+        "practice",
+        "old_supplier",
+        "new_supplier",
+        "idp_date",
+        "fdp_date",
+        "go_live_date",
+        "read_only_window_days",
+        "read_only_window_source",
+    ]
+
+    def __init__(self, *args, practices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practice"].queryset = practices
+
+    def clean(self):
+        cleaned = super().clean()
+        old, new = cleaned.get("old_supplier"), cleaned.get("new_supplier")
+        if old and new and old == new:
+            self.add_error("new_supplier", "The new supplier must be different from the old supplier")
+        return cleaned
+
+
+class KeyDatesForm(BaseForm, KeyDatesMixin):
+    reason = forms.CharField(
+        label="Why are the dates changing?",
+        help_text="This is kept in the migration's history",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the dates are changing",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, migration: Migration) -> dict:
+        return {
+            "idp_date": migration.idp_date,
+            "fdp_date": migration.fdp_date,
+            "go_live_date": migration.go_live_date,
+            "read_only_window_days": migration.read_only_window_days,
+            "read_only_window_source": migration.read_only_window_source,
+            "version": migration.version,
+        }
+
+
+class StepForm(BaseForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=StepStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the step's status", "invalid_choice": "Select a status from the list"},
+    )
+    not_applicable_reason = forms.CharField(
+        label="Why does this step not apply?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "The reason must be 1000 characters or fewer"},
+    )
+    assignee = forms.ModelChoiceField(
+        label="Assigned to",
+        queryset=None,
+        required=False,
+        empty_label="Nobody (the responsible role)",
+        error_messages={"invalid_choice": "Select a person at the practice"},
+    )
+    note = forms.CharField(
+        label="Note",
+        help_text="Counts and supplier references only. Do not enter patient details.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The note must be 2000 characters or fewer"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, assignable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == StepStatus.NOT_APPLICABLE and not cleaned.get("not_applicable_reason", "").strip():
+            self.add_error("not_applicable_reason", "Enter why this step does not apply")
+        return cleaned
+
+
+class StepTickForm(forms.Form):
+    """The one-button tick and untick on the checklist page."""
+
+    status = forms.ChoiceField(choices=[(StepStatus.DONE, "Done"), (StepStatus.TODO, "To do")])
+    version = forms.IntegerField(min_value=1)
+
+
+class ChecklistFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        choices=[("all", "All steps"), ("mine", "My steps"), ("overdue", "Overdue")], required=False
+    )
+    phase = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, phases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [("", "All phases"), *phases]

@@ -1,0 +1,127 @@
+"""Demo data: a stable contract the README documents and acceptance tests use. Safe to run twice."""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from checklists.models import Migration, StepStatus, WindowSource
+from checklists.services import migration_create, template_load_default
+from checklists.scheduling import add_working_days
+from practices.models import ICB, Membership, Practice, Role, Supplier, User
+
+DEMO_PASSWORD = "golive-demo-password"
+
+SUPPLIERS = [
+    ("EMIS", "EMIS Web"),
+    ("TPP", "SystmOne"),
+    ("Cegedim", "Vision"),
+    ("Microtest", "Evolution"),
+    ("Medicus", "Medicus"),
+]
+
+ICBS = [("QND", "NHS North Demo Integrated Care Board"), ("QSD", "NHS South Demo Integrated Care Board")]
+
+# (ODS code, name, ICB code, old supplier, new supplier, stage, window days)
+PRACTICES = [
+    ("A10001", "Riverside Surgery", "QND", "EMIS", "TPP", "live", 45),
+    ("A10002", "Hillview Medical Centre", "QND", "Cegedim", "EMIS", "cutover", 45),
+    ("A10003", "Meadow Lane Surgery", "QND", "Cegedim", "TPP", "planning", 45),
+    ("A10004", "Northgate Health Centre", "QND", "Microtest", "EMIS", "window_ending", 45),
+    ("B20001", "Oakwood Health Centre", "QSD", "TPP", "EMIS", "idp_done", 90),
+    ("B20002", "Beacon Practice", "QSD", "EMIS", "Medicus", "window_ending", 45),
+    ("B20003", "Castle Street Surgery", "QSD", "Cegedim", "EMIS", "finished", 45),
+    ("B20004", "Harbour View Surgery", "QSD", "EMIS", "TPP", "planning", 90),
+]
+
+USERS = [
+    ("admin@golive.example", "GoLive Admin", None, None),
+    ("manager@riverside.example", "Rita Patel", Role.PRACTICE_MANAGER, "A10001"),
+    ("staff@riverside.example", "Sam Jones", Role.PRACTICE_STAFF, "A10001"),
+    ("lead@riverside.example", "Dr Lena Okafor", Role.CLINICAL_LEAD, "A10001"),
+    ("manager@hillview.example", "Harry Green", Role.PRACTICE_MANAGER, "A10002"),
+    ("manager@oakwood.example", "Olivia Brown", Role.PRACTICE_MANAGER, "B20001"),
+    ("commissioner@north.example", "Nina North", Role.COMMISSIONER, "QND"),
+    ("commissioner@south.example", "Simon South", Role.COMMISSIONER, "QSD"),
+]
+
+
+def key_dates_for(stage: str, today: datetime.date, window_days: int) -> dict:
+    """Go-live, FDP and IDP dates that put a migration at the named stage today."""
+    go_live = {
+        "planning": today + datetime.timedelta(days=70),
+        "idp_done": today + datetime.timedelta(days=35),
+        "cutover": today + datetime.timedelta(days=3),
+        "live": today - datetime.timedelta(days=10),
+        "window_ending": today - datetime.timedelta(days=window_days - 5),
+        "finished": today - datetime.timedelta(days=window_days + 30),
+    }[stage]
+    return {
+        "go_live_date": go_live,
+        "fdp_date": go_live - datetime.timedelta(days=7),
+        "idp_date": go_live - datetime.timedelta(days=56),
+    }
+
+
+class Command(BaseCommand):
+    help = "Load the demo ICBs, practices, people and migrations (refuses to run with DEBUG off)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo loads known passwords, so it only runs with DEBUG on.")
+        today = timezone.localdate()
+        with transaction.atomic():
+            template_load_default()
+            suppliers = {
+                name: Supplier.objects.get_or_create(name=name, defaults={"system_name": system})[0]
+                for name, system in SUPPLIERS
+            }
+            icbs = {code: ICB.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in ICBS}
+            practices = {
+                ods: Practice.objects.get_or_create(ods_code=ods, defaults={"name": name, "icb": icbs[icb]})[0]
+                for ods, name, icb, *_ in PRACTICES
+            }
+            for email, full_name, role, where in USERS:
+                user = User.objects.filter(email=email).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        email=email, password=DEMO_PASSWORD, full_name=full_name,
+                        is_staff=role is None, is_superuser=role is None,
+                    )
+                if role == Role.COMMISSIONER:
+                    Membership.objects.get_or_create(user=user, icb=icbs[where], defaults={"role": role})
+                elif role:
+                    Membership.objects.get_or_create(user=user, practice=practices[where], defaults={"role": role})
+            admin = User.objects.get(email="admin@golive.example")
+            created = 0
+            for ods, _name, _icb, old, new, stage, window in PRACTICES:
+                practice = practices[ods]
+                if Migration.objects.filter(practice=practice).exists():
+                    continue
+                migration = migration_create(
+                    user=admin,
+                    practice=practice,
+                    old_supplier=suppliers[old],
+                    new_supplier=suppliers[new],
+                    read_only_window_days=window,
+                    read_only_window_source=WindowSource.NEWER_GUIDE if window == 90 else WindowSource.OLDER_GUIDE,
+                    **key_dates_for(stage, today, window),
+                )
+                self._progress(migration, stage, today, admin)
+                created += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} migrations created)."))
+
+    def _progress(self, migration, stage, today, actor):
+        """Mark work done as a practice at that stage would have, leaving a few recent steps overdue."""
+        cutoff = today if stage == "finished" else add_working_days(today, -3)
+        migration.steps.filter(due_date__lt=cutoff).update(
+            status=StepStatus.DONE, completed_at=timezone.now(), completed_by=actor
+        )
+        if stage in {"live", "window_ending", "finished"}:
+            migration.went_live_on = migration.go_live_date
+        if stage == "finished":
+            migration.steps.update(status=StepStatus.DONE, completed_at=timezone.now(), completed_by=actor)
+            migration.completed_on = migration.read_only_ends_on
+        migration.save(update_fields=["went_live_on", "completed_on"])

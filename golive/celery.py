@@ -1,0 +1,19 @@
+"""The Celery app. Beat's schedule lives here, in code, in Europe/London time."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "golive.settings.local")
+
+app = Celery("golive")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# The filesystem broker (the embedded default) needs its folders before the first message.
+for option in ("data_folder_in", "data_folder_out", "processed_folder"):
+    folder = (app.conf.broker_transport_options or {}).get(option)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "golive.core"
+    label = "core"
+    verbose_name = "GoLive core"

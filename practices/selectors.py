@@ -1,0 +1,61 @@
+"""What a user may see and do. Every view scopes its queries through these functions."""
+
+from django.db.models import Q, QuerySet
+
+from .models import PRACTICE_ROLES, Membership, Practice, Role
+
+
+def practices_visible_to(user) -> QuerySet[Practice]:
+    """Practices the user belongs to, plus every practice in the ICBs they commission for."""
+    if not user.is_authenticated or not user.is_active:
+        return Practice.objects.none()
+    if user.is_superuser:
+        return Practice.objects.all()
+    member_of = Membership.objects.filter(user=user)
+    return Practice.objects.filter(
+        Q(pk__in=member_of.filter(practice__isnull=False).values("practice_id"))
+        | Q(icb_id__in=member_of.filter(role=Role.COMMISSIONER).values("icb_id"))
+    )
+
+
+def roles_for(user, practice: Practice) -> set[str]:
+    """The roles the user holds for this practice: their practice roles, and 'commissioner' via its ICB."""
+    if not user.is_authenticated:
+        return set()
+    roles = set()
+    for membership in user.memberships.all():
+        if membership.practice_id == practice.pk:
+            roles.add(membership.role)
+        elif membership.role == Role.COMMISSIONER and membership.icb_id == practice.icb_id:
+            roles.add(Role.COMMISSIONER)
+    return roles
+
+
+def can_work_checklist(user, practice: Practice) -> bool:
+    """Practice members tick, assign and annotate steps; commissioners only read."""
+    return bool(roles_for(user, practice) & PRACTICE_ROLES)
+
+
+def can_manage_migration(user, practice: Practice) -> bool:
+    """Practice managers and the ICB's commissioners create migrations and move key dates."""
+    return user.is_superuser or bool(roles_for(user, practice) & {Role.PRACTICE_MANAGER, Role.COMMISSIONER})
+
+
+def practices_user_can_manage(user) -> QuerySet[Practice]:
+    if user.is_superuser:
+        return Practice.objects.all()
+    member_of = Membership.objects.filter(user=user)
+    return Practice.objects.filter(
+        Q(pk__in=member_of.filter(role=Role.PRACTICE_MANAGER).values("practice_id"))
+        | Q(icb_id__in=member_of.filter(role=Role.COMMISSIONER).values("icb_id"))
+    )
+
+
+def practice_members(practice: Practice, roles=None) -> QuerySet:
+    """Active users holding a role at this practice (for assignment lists and reminder recipients)."""
+    from .models import User
+
+    memberships = Membership.objects.filter(practice=practice)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("full_name", "email")

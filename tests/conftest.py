@@ -1,0 +1,89 @@
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from checklists.services import migration_create, template_load_default
+from practices.models import Role
+from tests.factories import (
+    CommissionerMembershipFactory,
+    ICBFactory,
+    MembershipFactory,
+    PracticeFactory,
+    SupplierFactory,
+    UserFactory,
+)
+
+GO_LIVE = datetime.date(2027, 3, 1)
+
+
+@pytest.fixture
+def default_template(db):
+    return template_load_default()
+
+
+@pytest.fixture
+def world(db, default_template):
+    """Two ICBs, a practice in each with a migration, and people in every role.
+
+    `home` is the practice under test; `other` belongs to another ICB and must stay invisible.
+    """
+    north, south = ICBFactory(code="QN1"), ICBFactory(code="QS1")
+    home = PracticeFactory(icb=north, ods_code="A12345", name="Riverside Surgery")
+    neighbour = PracticeFactory(icb=north, ods_code="A22222", name="Hillview Medical Centre")
+    other = PracticeFactory(icb=south, ods_code="B12345", name="Castle Street Surgery")
+    manager = MembershipFactory(practice=home, role=Role.PRACTICE_MANAGER, user__email="manager@home.example").user
+    staff = MembershipFactory(practice=home, role=Role.PRACTICE_STAFF, user__email="staff@home.example").user
+    neighbour_manager = MembershipFactory(
+        practice=neighbour, role=Role.PRACTICE_MANAGER, user__email="manager@neighbour.example"
+    ).user
+    other_manager = MembershipFactory(practice=other, role=Role.PRACTICE_MANAGER, user__email="manager@other.example").user
+    commissioner = CommissionerMembershipFactory(icb=north, user__email="commissioner@north.example").user
+    other_commissioner = CommissionerMembershipFactory(icb=south, user__email="commissioner@south.example").user
+    admin = UserFactory(email="admin@golive.example", is_staff=True, is_superuser=True)
+    emis, tpp = SupplierFactory(name="EMIS"), SupplierFactory(name="TPP")
+
+    def make_migration(practice, actor, go_live=GO_LIVE):
+        return migration_create(
+            user=actor,
+            practice=practice,
+            old_supplier=emis,
+            new_supplier=tpp,
+            idp_date=go_live - datetime.timedelta(days=56),
+            fdp_date=go_live - datetime.timedelta(days=7),
+            go_live_date=go_live,
+            read_only_window_days=45,
+            read_only_window_source="older_guide",
+        )
+
+    return SimpleNamespace(
+        north=north,
+        south=south,
+        home=home,
+        neighbour=neighbour,
+        other=other,
+        manager=manager,
+        staff=staff,
+        neighbour_manager=neighbour_manager,
+        other_manager=other_manager,
+        commissioner=commissioner,
+        other_commissioner=other_commissioner,
+        admin=admin,
+        emis=emis,
+        tpp=tpp,
+        migration=make_migration(home, manager),
+        neighbour_migration=make_migration(neighbour, neighbour_manager),
+        other_migration=make_migration(other, other_manager),
+        make_migration=make_migration,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a user: `client_for(world.manager)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

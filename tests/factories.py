@@ -1,0 +1,115 @@
+import datetime
+
+import factory
+
+from checklists.models import ChecklistTemplate, Migration, Step, TemplateStep, WindowSource
+from practices.models import ICB, Membership, Practice, Role, Supplier, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"user{n}@practice.example")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password("a-long-test-password")
+
+
+class ICBFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ICB
+
+    code = factory.Sequence(lambda n: f"Q{n:03d}")
+    name = factory.Sequence(lambda n: f"NHS Test {n} Integrated Care Board")
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    ods_code = factory.Sequence(lambda n: f"P{n:05d}")
+    name = factory.Sequence(lambda n: f"Test Surgery {n}")
+    icb = factory.SubFactory(ICBFactory)
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+        django_get_or_create = ["name"]
+
+    name = factory.Iterator(["EMIS", "TPP", "Cegedim", "Microtest"])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.PRACTICE_MANAGER
+    practice = factory.SubFactory(PracticeFactory)
+
+
+class CommissionerMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.COMMISSIONER
+    icb = factory.SubFactory(ICBFactory)
+
+
+class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistTemplate
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+
+
+class TemplateStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TemplateStep
+
+    template = factory.SubFactory(ChecklistTemplateFactory)
+    order = factory.Sequence(lambda n: (n + 1) * 10)
+    code = factory.Sequence(lambda n: f"T-{n:02d}")
+    phase = "go_live"
+    title = factory.Sequence(lambda n: f"Template step {n}")
+    role = Role.PRACTICE_MANAGER
+    anchor = "go_live"
+    offset_working_days = 0
+
+
+class MigrationFactory(factory.django.DjangoModelFactory):
+    """A bare migration row (no steps); use checklists.services.migration_create for the real thing."""
+
+    class Meta:
+        model = Migration
+
+    practice = factory.SubFactory(PracticeFactory)
+    old_supplier = factory.LazyFunction(lambda: SupplierFactory(name="EMIS"))
+    new_supplier = factory.LazyFunction(lambda: SupplierFactory(name="TPP"))
+    idp_date = factory.LazyAttribute(lambda o: o.go_live_date - datetime.timedelta(days=56))
+    fdp_date = factory.LazyAttribute(lambda o: o.go_live_date - datetime.timedelta(days=7))
+    go_live_date = datetime.date(2027, 3, 1)
+    planned_go_live_date = factory.LazyAttribute(lambda o: o.go_live_date)
+    read_only_window_days = 45
+    read_only_window_source = WindowSource.OLDER_GUIDE
+    read_only_ends_on = factory.LazyAttribute(
+        lambda o: o.go_live_date + datetime.timedelta(days=o.read_only_window_days)
+    )
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    migration = factory.SubFactory(MigrationFactory)
+    order = factory.Sequence(lambda n: (n + 1) * 10)
+    code = factory.Sequence(lambda n: f"S-{n:02d}")
+    phase = "go_live"
+    title = factory.Sequence(lambda n: f"Step {n}")
+    role = Role.PRACTICE_MANAGER
+    anchor = "go_live"
+    offset_working_days = 0
+    due_date = factory.LazyAttribute(lambda o: o.migration.go_live_date)
