@@ -51,7 +51,9 @@ def read_only_countdown(migration, today: datetime.date) -> str | None:
     if days_left == 0:
         return "The old system's read-only window ends today"
     unit = "day" if days_left == 1 else "days"
-    return f"{days_left} {unit} left of the old system's read-only window (ends {long_date(migration.read_only_ends_on)})"
+    return (
+        f"{days_left} {unit} left of the old system's read-only window (ends {long_date(migration.read_only_ends_on)})"
+    )
 
 
 def key_dates_rows(migration) -> list[dict]:

@@ -263,9 +263,9 @@ def step_update(
     practice = step.migration.practice
     if not can_work_checklist(user, practice):
         raise PermissionDenied("Only people at the practice can change its checklist.")
-    if assignee is not ... and assignee is not None:
-        if not practice_members(practice).filter(pk=assignee.pk).exists():
-            raise PermissionDenied("Steps can only be assigned to people at the practice.")
+    assigning = assignee is not ... and assignee is not None
+    if assigning and not practice_members(practice).filter(pk=assignee.pk).exists():
+        raise PermissionDenied("Steps can only be assigned to people at the practice.")
     with transaction.atomic():
         current = Step.objects.select_for_update(of=("self",)).select_related("assignee", "updated_by").get(pk=step.pk)
         if current.version != expected_version:

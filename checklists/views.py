@@ -204,8 +204,12 @@ def key_dates(request, pk):
         elif "confirm" in request.POST:
             try:
                 moved = services.migration_change_key_dates(
-                    user=request.user, migration=migration, expected_version=data["version"], **_dates(data),
-                    read_only_window_source=data["read_only_window_source"], reason=data["reason"],
+                    user=request.user,
+                    migration=migration,
+                    expected_version=data["version"],
+                    **_dates(data),
+                    read_only_window_source=data["read_only_window_source"],
+                    reason=data["reason"],
                 )
             except services.MigrationConflict:
                 messages.error(request, "Someone else changed these dates at the same time. Check them and try again.")

@@ -37,7 +37,9 @@ def world(db, default_template):
     neighbour_manager = MembershipFactory(
         practice=neighbour, role=Role.PRACTICE_MANAGER, user__email="manager@neighbour.example"
     ).user
-    other_manager = MembershipFactory(practice=other, role=Role.PRACTICE_MANAGER, user__email="manager@other.example").user
+    other_manager = MembershipFactory(
+        practice=other, role=Role.PRACTICE_MANAGER, user__email="manager@other.example"
+    ).user
     commissioner = CommissionerMembershipFactory(icb=north, user__email="commissioner@north.example").user
     other_commissioner = CommissionerMembershipFactory(icb=south, user__email="commissioner@south.example").user
     admin = UserFactory(email="admin@golive.example", is_staff=True, is_superuser=True)

@@ -5,88 +5,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Migration',
+            name="Migration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('idp_date', models.DateField(verbose_name='initial data production (IDP) date')),
-                ('fdp_date', models.DateField(verbose_name='final data production (FDP) date')),
-                ('go_live_date', models.DateField(verbose_name='go-live date')),
-                ('planned_go_live_date', models.DateField(help_text='The go-live date first planned, to measure slippage.')),
-                ('read_only_window_days', models.PositiveSmallIntegerField(default=45, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)])),
-                ('read_only_window_source', models.CharField(choices=[('older_guide', 'Migration guide standard (45 days)'), ('newer_guide', 'Newer migration guide (90 days)'), ('old_supplier', 'Confirmed in writing by the old supplier'), ('extension', 'Extension agreed with the commissioner')], default='older_guide', max_length=20)),
-                ('read_only_ends_on', models.DateField(help_text='Go-live date plus the read-only window, kept for indexing.')),
-                ('went_live_on', models.DateField(blank=True, help_text='Set when the go-live data is signed off.', null=True)),
-                ('completed_on', models.DateField(blank=True, help_text='Set when the end-of-migration steps are done.', null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("idp_date", models.DateField(verbose_name="initial data production (IDP) date")),
+                ("fdp_date", models.DateField(verbose_name="final data production (FDP) date")),
+                ("go_live_date", models.DateField(verbose_name="go-live date")),
+                (
+                    "planned_go_live_date",
+                    models.DateField(help_text="The go-live date first planned, to measure slippage."),
+                ),
+                (
+                    "read_only_window_days",
+                    models.PositiveSmallIntegerField(
+                        default=45,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                    ),
+                ),
+                (
+                    "read_only_window_source",
+                    models.CharField(
+                        choices=[
+                            ("older_guide", "Migration guide standard (45 days)"),
+                            ("newer_guide", "Newer migration guide (90 days)"),
+                            ("old_supplier", "Confirmed in writing by the old supplier"),
+                            ("extension", "Extension agreed with the commissioner"),
+                        ],
+                        default="older_guide",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "read_only_ends_on",
+                    models.DateField(help_text="Go-live date plus the read-only window, kept for indexing."),
+                ),
+                (
+                    "went_live_on",
+                    models.DateField(blank=True, help_text="Set when the go-live data is signed off.", null=True),
+                ),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, help_text="Set when the end-of-migration steps are done.", null=True),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['go_live_date', 'pk'],
+                "ordering": ["go_live_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, help_text="The guide's task ID, e.g. GL-02", max_length=12)),
-                ('phase', models.CharField(choices=[('decision', 'Decision, funding and procurement'), ('kickoff', 'Kick-off'), ('technical_survey', 'Technical survey'), ('pre_migration', 'Pre-migration tasks'), ('idp', 'Initial data production'), ('data_checking', 'Data checking and sign-off'), ('training', 'Training'), ('cutover_planning', 'Planning for cutover'), ('cutover', 'Final data production and cutover'), ('go_live', 'Go-live'), ('post_go_live', 'Post go-live'), ('end_of_migration', 'End of migration')], max_length=30)),
-                ('order', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('guidance', models.TextField(blank=True)),
-                ('role', models.CharField(choices=[('practice_manager', 'Practice manager'), ('practice_staff', 'Practice staff'), ('clinical_lead', 'Clinical lead'), ('commissioner', 'Commissioner'), ('delivery_partner', 'IT delivery partner'), ('new_supplier', 'New supplier'), ('old_supplier', 'Old supplier')], max_length=30, verbose_name='responsible role')),
-                ('anchor', models.CharField(choices=[('idp', 'initial data production'), ('fdp', 'final data production'), ('go_live', 'go-live'), ('read_only_end', 'end of the read-only window')], max_length=20)),
-                ('offset_working_days', models.IntegerField(help_text='Working days after (positive) or before (negative) the anchor')),
-                ('critical', models.BooleanField(default=False)),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('done', 'Done'), ('not_applicable', 'Not applicable')], default='todo', max_length=20)),
-                ('not_applicable_reason', models.TextField(blank=True)),
-                ('note', models.TextField(blank=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(blank=True, help_text="The guide's task ID, e.g. GL-02", max_length=12)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Decision, funding and procurement"),
+                            ("kickoff", "Kick-off"),
+                            ("technical_survey", "Technical survey"),
+                            ("pre_migration", "Pre-migration tasks"),
+                            ("idp", "Initial data production"),
+                            ("data_checking", "Data checking and sign-off"),
+                            ("training", "Training"),
+                            ("cutover_planning", "Planning for cutover"),
+                            ("cutover", "Final data production and cutover"),
+                            ("go_live", "Go-live"),
+                            ("post_go_live", "Post go-live"),
+                            ("end_of_migration", "End of migration"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("guidance", models.TextField(blank=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("practice_manager", "Practice manager"),
+                            ("practice_staff", "Practice staff"),
+                            ("clinical_lead", "Clinical lead"),
+                            ("commissioner", "Commissioner"),
+                            ("delivery_partner", "IT delivery partner"),
+                            ("new_supplier", "New supplier"),
+                            ("old_supplier", "Old supplier"),
+                        ],
+                        max_length=30,
+                        verbose_name="responsible role",
+                    ),
+                ),
+                (
+                    "anchor",
+                    models.CharField(
+                        choices=[
+                            ("idp", "initial data production"),
+                            ("fdp", "final data production"),
+                            ("go_live", "go-live"),
+                            ("read_only_end", "end of the read-only window"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "offset_working_days",
+                    models.IntegerField(help_text="Working days after (positive) or before (negative) the anchor"),
+                ),
+                ("critical", models.BooleanField(default=False)),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("todo", "To do"), ("done", "Done"), ("not_applicable", "Not applicable")],
+                        default="todo",
+                        max_length=20,
+                    ),
+                ),
+                ("not_applicable_reason", models.TextField(blank=True)),
+                ("note", models.TextField(blank=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['migration', 'order'],
+                "ordering": ["migration", "order"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateStep',
+            name="TemplateStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, help_text="The guide's task ID, e.g. GL-02", max_length=12)),
-                ('phase', models.CharField(choices=[('decision', 'Decision, funding and procurement'), ('kickoff', 'Kick-off'), ('technical_survey', 'Technical survey'), ('pre_migration', 'Pre-migration tasks'), ('idp', 'Initial data production'), ('data_checking', 'Data checking and sign-off'), ('training', 'Training'), ('cutover_planning', 'Planning for cutover'), ('cutover', 'Final data production and cutover'), ('go_live', 'Go-live'), ('post_go_live', 'Post go-live'), ('end_of_migration', 'End of migration')], max_length=30)),
-                ('order', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('guidance', models.TextField(blank=True)),
-                ('role', models.CharField(choices=[('practice_manager', 'Practice manager'), ('practice_staff', 'Practice staff'), ('clinical_lead', 'Clinical lead'), ('commissioner', 'Commissioner'), ('delivery_partner', 'IT delivery partner'), ('new_supplier', 'New supplier'), ('old_supplier', 'Old supplier')], max_length=30, verbose_name='responsible role')),
-                ('anchor', models.CharField(choices=[('idp', 'initial data production'), ('fdp', 'final data production'), ('go_live', 'go-live'), ('read_only_end', 'end of the read-only window')], max_length=20)),
-                ('offset_working_days', models.IntegerField(help_text='Working days after (positive) or before (negative) the anchor')),
-                ('critical', models.BooleanField(default=False)),
-                ('sources', models.CharField(blank=True, help_text='Source tags, e.g. OG, NG', max_length=60)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(blank=True, help_text="The guide's task ID, e.g. GL-02", max_length=12)),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Decision, funding and procurement"),
+                            ("kickoff", "Kick-off"),
+                            ("technical_survey", "Technical survey"),
+                            ("pre_migration", "Pre-migration tasks"),
+                            ("idp", "Initial data production"),
+                            ("data_checking", "Data checking and sign-off"),
+                            ("training", "Training"),
+                            ("cutover_planning", "Planning for cutover"),
+                            ("cutover", "Final data production and cutover"),
+                            ("go_live", "Go-live"),
+                            ("post_go_live", "Post go-live"),
+                            ("end_of_migration", "End of migration"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("guidance", models.TextField(blank=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("practice_manager", "Practice manager"),
+                            ("practice_staff", "Practice staff"),
+                            ("clinical_lead", "Clinical lead"),
+                            ("commissioner", "Commissioner"),
+                            ("delivery_partner", "IT delivery partner"),
+                            ("new_supplier", "New supplier"),
+                            ("old_supplier", "Old supplier"),
+                        ],
+                        max_length=30,
+                        verbose_name="responsible role",
+                    ),
+                ),
+                (
+                    "anchor",
+                    models.CharField(
+                        choices=[
+                            ("idp", "initial data production"),
+                            ("fdp", "final data production"),
+                            ("go_live", "go-live"),
+                            ("read_only_end", "end of the read-only window"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "offset_working_days",
+                    models.IntegerField(help_text="Working days after (positive) or before (negative) the anchor"),
+                ),
+                ("critical", models.BooleanField(default=False)),
+                ("sources", models.CharField(blank=True, help_text="Source tags, e.g. OG, NG", max_length=60)),
             ],
             options={
-                'ordering': ['template', 'order'],
+                "ordering": ["template", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ChecklistTemplate',
+            name="ChecklistTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('description', models.TextField(blank=True)),
-                ('is_default', models.BooleanField(default=False)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("description", models.TextField(blank=True)),
+                ("is_default", models.BooleanField(default=False)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('name', 'version'), name='template_name_version'), models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_template')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("name", "version"), name="template_name_version"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)), fields=("is_default",), name="one_default_template"
+                    ),
+                ],
             },
         ),
     ]

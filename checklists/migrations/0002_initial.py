@@ -6,113 +6,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('checklists', '0001_initial'),
-        ('practices', '0001_initial'),
+        ("checklists", "0001_initial"),
+        ("practices", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='migration',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="migration",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='migration',
-            name='new_supplier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='practices.supplier'),
+            model_name="migration",
+            name="new_supplier",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="practices.supplier"
+            ),
         ),
         migrations.AddField(
-            model_name='migration',
-            name='old_supplier',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='practices.supplier'),
+            model_name="migration",
+            name="old_supplier",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="practices.supplier"
+            ),
         ),
         migrations.AddField(
-            model_name='migration',
-            name='practice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='migrations', to='practices.practice'),
+            model_name="migration",
+            name="practice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="migrations", to="practices.practice"
+            ),
         ),
         migrations.AddField(
-            model_name='migration',
-            name='template',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='checklists.checklisttemplate'),
+            model_name="migration",
+            name="template",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="checklists.checklisttemplate",
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_steps', to=settings.AUTH_USER_MODEL),
+            model_name="step",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_steps",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='completed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="step",
+            name="completed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='migration',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='checklists.migration'),
+            model_name="step",
+            name="migration",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="checklists.migration"
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="step",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='templatestep',
-            name='template',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='checklists.checklisttemplate'),
+            model_name="templatestep",
+            name="template",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="checklists.checklisttemplate"
+            ),
         ),
         migrations.AddField(
-            model_name='step',
-            name='template_step',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='checklists.templatestep'),
+            model_name="step",
+            name="template_step",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="checklists.templatestep",
+            ),
         ),
         migrations.AddIndex(
-            model_name='migration',
-            index=models.Index(fields=['practice', '-go_live_date'], name='migration_practice_golive'),
+            model_name="migration",
+            index=models.Index(fields=["practice", "-go_live_date"], name="migration_practice_golive"),
         ),
         migrations.AddIndex(
-            model_name='migration',
-            index=models.Index(fields=['go_live_date'], name='migration_golive'),
+            model_name="migration",
+            index=models.Index(fields=["go_live_date"], name="migration_golive"),
         ),
         migrations.AddIndex(
-            model_name='migration',
-            index=models.Index(fields=['read_only_ends_on'], name='migration_readonly_end'),
+            model_name="migration",
+            index=models.Index(fields=["read_only_ends_on"], name="migration_readonly_end"),
         ),
         migrations.AddConstraint(
-            model_name='migration',
-            constraint=models.CheckConstraint(condition=models.Q(('fdp_date__gte', models.F('idp_date'))), name='fdp_not_before_idp'),
+            model_name="migration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fdp_date__gte", models.F("idp_date"))), name="fdp_not_before_idp"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='migration',
-            constraint=models.CheckConstraint(condition=models.Q(('go_live_date__gte', models.F('fdp_date'))), name='golive_not_before_fdp'),
+            model_name="migration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("go_live_date__gte", models.F("fdp_date"))), name="golive_not_before_fdp"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='migration',
-            constraint=models.CheckConstraint(condition=models.Q(('read_only_window_days__gte', 1), ('read_only_window_days__lte', 365)), name='read_only_window_range'),
+            model_name="migration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("read_only_window_days__gte", 1), ("read_only_window_days__lte", 365)),
+                name="read_only_window_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templatestep',
-            constraint=models.UniqueConstraint(fields=('template', 'order'), name='template_step_order'),
+            model_name="templatestep",
+            constraint=models.UniqueConstraint(fields=("template", "order"), name="template_step_order"),
         ),
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['migration', 'order'], name='step_migration_order'),
+            model_name="step",
+            index=models.Index(fields=["migration", "order"], name="step_migration_order"),
         ),
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['migration', 'status', 'due_date'], name='step_migration_status_due'),
+            model_name="step",
+            index=models.Index(fields=["migration", "status", "due_date"], name="step_migration_status_due"),
         ),
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['assignee', 'status', 'due_date'], name='step_assignee_status_due'),
+            model_name="step",
+            index=models.Index(fields=["assignee", "status", "due_date"], name="step_assignee_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'not_applicable'), _negated=True), models.Q(('not_applicable_reason', ''), _negated=True), _connector='OR'), name='not_applicable_needs_reason'),
+            model_name="step",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "not_applicable"), _negated=True),
+                    models.Q(("not_applicable_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="not_applicable_needs_reason",
+            ),
         ),
     ]

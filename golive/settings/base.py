@@ -56,6 +56,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "golive.core.context_processors.service",
+                "golive.core.context_processors.navigation",
             ],
         },
     },

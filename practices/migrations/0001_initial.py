@@ -3,102 +3,194 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import practices.models
 from django.conf import settings
 from django.db import migrations, models
 
+import practices.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ICB',
+            name="ICB",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='For example QWE', max_length=10, unique=True)),
-                ('name', models.CharField(max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(help_text="For example QWE", max_length=10, unique=True)),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'verbose_name': 'ICB',
-                'verbose_name_plural': 'ICBs',
-                'ordering': ['name'],
+                "verbose_name": "ICB",
+                "verbose_name_plural": "ICBs",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Supplier',
+            name="Supplier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('system_name', models.CharField(blank=True, help_text='For example EMIS Web', max_length=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("system_name", models.CharField(blank=True, help_text="For example EMIS Web", max_length=100)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(blank=True, max_length=150)),
-                ('is_staff', models.BooleanField(default=False, help_text='Can sign in to the admin site.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(blank=True, max_length=150)),
+                ("is_staff", models.BooleanField(default=False, help_text="Can sign in to the admin site.")),
+                ("is_active", models.BooleanField(default=True)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['email'],
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', practices.models.UserManager()),
+                ("objects", practices.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Practice',
+            name="Practice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ods_code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator(message='Enter an ODS code as a capital letter followed by 5 numbers, like A12345', regex='^[A-Z][0-9]{5}$')], verbose_name='ODS code')),
-                ('name', models.CharField(max_length=200)),
-                ('icb', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='practices', to='practices.icb')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ods_code",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                message="Enter an ODS code as a capital letter followed by 5 numbers, like A12345",
+                                regex="^[A-Z][0-9]{5}$",
+                            )
+                        ],
+                        verbose_name="ODS code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "icb",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="practices", to="practices.icb"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('practice_manager', 'Practice manager'), ('practice_staff', 'Practice staff'), ('clinical_lead', 'Clinical lead'), ('commissioner', 'Commissioner')], max_length=30)),
-                ('icb', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='practices.icb')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('practice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='practices.practice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("practice_manager", "Practice manager"),
+                            ("practice_staff", "Practice staff"),
+                            ("clinical_lead", "Clinical lead"),
+                            ("commissioner", "Commissioner"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "icb",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="practices.icb",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="practices.practice",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['icb', 'name'], name='practice_icb_name'),
+            model_name="practice",
+            index=models.Index(fields=["icb", "name"], name="practice_icb_name"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('icb__isnull', False), ('practice__isnull', True), ('role', 'commissioner')), models.Q(models.Q(('role', 'commissioner'), _negated=True), ('icb__isnull', True), ('practice__isnull', False)), _connector='OR'), name='membership_practice_xor_icb'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("icb__isnull", False), ("practice__isnull", True), ("role", "commissioner")),
+                    models.Q(
+                        models.Q(("role", "commissioner"), _negated=True),
+                        ("icb__isnull", True),
+                        ("practice__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_practice_xor_icb",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'practice'), name='one_role_per_practice'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "practice"), name="one_role_per_practice"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'icb'), name='one_role_per_icb'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "icb"), name="one_role_per_icb"),
         ),
     ]

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists.models import Migration, StepStatus, WindowSource
-from checklists.services import migration_create, template_load_default
 from checklists.scheduling import add_working_days
+from checklists.services import migration_create, template_load_default
 from practices.models import ICB, Membership, Practice, Role, Supplier, User
 
 DEMO_PASSWORD = "golive-demo-password"
@@ -87,8 +87,11 @@ class Command(BaseCommand):
                 user = User.objects.filter(email=email).first()
                 if user is None:
                     user = User.objects.create_user(
-                        email=email, password=DEMO_PASSWORD, full_name=full_name,
-                        is_staff=role is None, is_superuser=role is None,
+                        email=email,
+                        password=DEMO_PASSWORD,
+                        full_name=full_name,
+                        is_staff=role is None,
+                        is_superuser=role is None,
                     )
                 if role == Role.COMMISSIONER:
                     Membership.objects.get_or_create(user=user, icb=icbs[where], defaults={"role": role})

@@ -1,0 +1,5 @@
+// GoLive front-end entry point: start nhsuk-frontend's components (header menu, error summary
+// focus, radios/checkboxes reveal …). Served as a module; nhsuk-frontend.min.js is itself an ES module.
+import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
+
+initAll();

@@ -1,0 +1,82 @@
+"""Playwright on Debian's Chromium against a live server, with axe-core on every page visited."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in fixtures are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class AccessiblePage:
+    """Wraps a Playwright page: every page it lands on must be checked with axe before the test ends."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(frame.url))
+
+    def goto(self, path: str):
+        self.page.goto(self.base_url + path)
+        self.assert_accessible()
+
+    def assert_accessible(self):
+        """Run axe-core's WCAG 2.2 AA rules on the current page; any violation fails the test."""
+        self.page.wait_for_load_state("load")
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_22_AA,
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']][:5]}"
+            for v in result["violations"]
+        ]
+        assert not violations, f"axe found WCAG 2.2 AA violations on {self.page.url}:\n" + "\n".join(violations)
+        self.checked.add(self.page.url)
+
+    def unchecked_pages(self) -> list[str]:
+        return [url for url in self.visited if url not in self.checked and url != "about:blank"]
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    accessible = AccessiblePage(page, live_server.url)
+    yield accessible
+    unchecked = accessible.unchecked_pages()
+    context.close()
+    assert not unchecked, f"Pages visited without an axe check: {unchecked}"
+
+
+def sign_in(browser: AccessiblePage, email: str, password: str):
+    browser.goto("/sign-in/")
+    browser.page.get_by_label("Email address").fill(email)
+    browser.page.get_by_label("Password").fill(password)
+    browser.page.get_by_role("button", name="Sign in").click()
+    browser.assert_accessible()

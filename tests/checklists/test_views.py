@@ -1,0 +1,244 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from checklists.models import Migration, StepStatus
+from golive.core.models import AuditEvent
+
+
+def date_fields(name, day):
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+def migration_form(world, **overrides):
+    data = {
+        "practice": world.home.pk,
+        "old_supplier": world.emis.pk,
+        "new_supplier": world.tpp.pk,
+        **date_fields("idp_date", datetime.date(2027, 5, 3)),
+        **date_fields("fdp_date", datetime.date(2027, 6, 21)),
+        **date_fields("go_live_date", datetime.date(2027, 6, 28)),
+        "read_only_window_days": 45,
+        "read_only_window_source": "older_guide",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_sign_in_page_is_public_and_everything_else_needs_sign_in(client, world):
+    assert client.get(reverse("login")).status_code == 200
+    response = client.get(reverse("checklists:checklist", args=[world.migration.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_manager_can_sign_in_with_email_and_password(client, world):
+    response = client.post(reverse("login"), {"username": "MANAGER@home.example", "password": "a-long-test-password"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_home_lists_only_visible_migrations(client_for, world):
+    response = client_for(world.commissioner).get(reverse("home"))
+    assert response.status_code == 200
+    names = {migration.practice.name for migration in response.context["page"]}
+    assert names == {"Riverside Surgery", "Hillview Medical Centre"}
+
+
+def test_checklist_groups_steps_by_phase_with_progress(client_for, world):
+    response = client_for(world.manager).get(reverse("checklists:checklist", args=[world.migration.pk]))
+    assert response.status_code == 200
+    groups = response.context["groups"]
+    assert [group.phase for group in groups][0] == "decision"
+    assert sum(group.total for group in groups) == world.migration.steps.count()
+    assert b"Mark done" in response.content
+
+
+def test_checklist_filters_overdue_and_phase(client_for, world, settings):
+    migration = world.migration
+    step = migration.steps.filter(phase="go_live").first()
+    step.due_date = datetime.date(2020, 1, 1)
+    step.save()
+    client = client_for(world.manager)
+    response = client.get(reverse("checklists:checklist", args=[migration.pk]), {"show": "overdue"})
+    shown = [s for group in response.context["groups"] for s in group.steps]
+    assert all(s.due_date < datetime.date.today() for s in shown)
+    assert step in shown
+    response = client.get(reverse("checklists:checklist", args=[migration.pk]), {"phase": "go_live"})
+    shown = [s for group in response.context["groups"] for s in group.steps]
+    assert {s.phase for s in shown} == {"go_live"}
+
+
+def test_mine_shows_steps_assigned_to_me_or_my_role(client_for, world):
+    migration = world.migration
+    response = client_for(world.staff).get(reverse("checklists:checklist", args=[migration.pk]), {"show": "mine"})
+    shown = [s for group in response.context["groups"] for s in group.steps]
+    assert shown
+    assert all(s.role == "practice_staff" or s.assignee_id == world.staff.pk for s in shown)
+
+
+def test_checklist_query_count_does_not_grow_with_migrations(client_for, world, django_assert_max_num_queries):
+    client = client_for(world.manager)
+    url = reverse("checklists:checklist", args=[world.migration.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for _ in range(3):
+        world.make_migration(world.home, world.manager, go_live=datetime.date(2027, 9, 1))
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_home_query_count_is_constant(client_for, world, django_assert_num_queries, django_assert_max_num_queries):
+    client = client_for(world.commissioner)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(6) as first:
+        client.get(reverse("home"))
+    for _ in range(4):
+        world.make_migration(world.neighbour, world.commissioner, go_live=datetime.date(2027, 9, 1))
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(reverse("home"))
+
+
+def test_tick_without_javascript_posts_and_redirects(client_for, world):
+    step = world.migration.steps.first()
+    response = client_for(world.staff).post(
+        reverse("checklists:step_tick", args=[world.migration.pk, step.pk]), {"status": "done", "version": 1}
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.status == StepStatus.DONE
+
+
+def test_stale_tick_shows_a_conflict_naming_who_changed_it(client_for, world):
+    step = world.migration.steps.first()
+    client_for(world.manager).post(
+        reverse("checklists:step_tick", args=[world.migration.pk, step.pk]), {"status": "done", "version": 1}
+    )
+    client = client_for(world.staff)
+    response = client.post(
+        reverse("checklists:step_tick", args=[world.migration.pk, step.pk]),
+        {"status": "done", "version": 1},
+        follow=True,
+    )
+    assert world.manager.full_name in response.content.decode()
+    assert "while you were looking at it" in response.content.decode()
+    step.refresh_from_db()
+    assert step.version == 2
+
+
+def test_stale_edit_keeps_the_users_text_and_saves_nothing(client_for, world):
+    step = world.migration.steps.first()
+    url = reverse("checklists:step", args=[world.migration.pk, step.pk])
+    client_for(world.manager).post(url, {"status": "todo", "note": "First note", "version": 1})
+    response = client_for(world.staff).post(url, {"status": "todo", "note": "Second note", "version": 1})
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Second note" in content
+    assert world.manager.full_name in content
+    step.refresh_from_db()
+    assert step.note == "First note"
+
+
+def test_not_applicable_without_reason_shows_an_error(client_for, world):
+    step = world.migration.steps.first()
+    url = reverse("checklists:step", args=[world.migration.pk, step.pk])
+    response = client_for(world.manager).post(url, {"status": "not_applicable", "version": 1})
+    assert response.status_code == 200
+    assert "Enter why this step does not apply" in response.content.decode()
+    step.refresh_from_db()
+    assert step.status == StepStatus.TODO
+
+
+def test_commissioner_can_read_a_step_but_not_change_it(client_for, world):
+    step = world.migration.steps.first()
+    url = reverse("checklists:step", args=[world.migration.pk, step.pk])
+    client = client_for(world.commissioner)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"status": "done", "version": 1}).status_code == 403
+    step.refresh_from_db()
+    assert step.status == StepStatus.TODO
+
+
+def test_manager_creates_a_migration_with_its_checklist(client_for, world):
+    response = client_for(world.manager).post(reverse("checklists:migration_create"), migration_form(world))
+    assert response.status_code == 302
+    migration = Migration.objects.filter(practice=world.home).latest("pk")
+    assert migration.go_live_date == datetime.date(2027, 6, 28)
+    assert migration.steps.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"read_only_window_days": 0}, "The read-only window must be at least 1 day"),
+        ({"read_only_window_days": 1000}, "The read-only window must be 365 days or fewer"),
+        (date_fields("fdp_date", datetime.date(2027, 4, 1)), "The FDP date must be the same as or after the IDP date"),
+        (
+            date_fields("go_live_date", datetime.date(2027, 6, 1)),
+            "The go-live date must be the same as or after the FDP date",
+        ),
+        ({"old_supplier": 999999}, "Select a supplier from the list"),
+        ({"new_supplier": ""}, "Select the new supplier"),
+        ({"go_live_date_month": "13"}, "as a real date"),
+    ],
+)
+def test_bad_migration_input_shows_an_error_and_saves_nothing(client_for, world, overrides, message):
+    before = Migration.objects.count()
+    response = client_for(world.manager).post(
+        reverse("checklists:migration_create"), migration_form(world, **overrides)
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content
+    assert "There is a problem" in content
+    assert Migration.objects.count() == before
+
+
+def test_manager_cannot_create_a_migration_for_another_practice(client_for, world):
+    before = Migration.objects.count()
+    response = client_for(world.manager).post(
+        reverse("checklists:migration_create"), migration_form(world, practice=world.other.pk)
+    )
+    assert response.status_code == 200
+    assert "Select a practice from the list" in response.content.decode()
+    assert Migration.objects.count() == before
+
+
+def test_key_dates_preview_then_confirm_moves_due_dates(client_for, world):
+    migration = world.migration
+    client = client_for(world.manager)
+    url = reverse("checklists:key_dates", args=[migration.pk])
+    data = {
+        **date_fields("idp_date", migration.idp_date + datetime.timedelta(days=7)),
+        **date_fields("fdp_date", migration.fdp_date + datetime.timedelta(days=7)),
+        **date_fields("go_live_date", migration.go_live_date + datetime.timedelta(days=7)),
+        "read_only_window_days": 45,
+        "read_only_window_source": "older_guide",
+        "reason": "Supplier asked for a week later",
+        "version": migration.version,
+    }
+    preview = client.post(url, {**data, "preview": "1"})
+    assert preview.status_code == 200
+    assert preview.context["moves"]
+    migration.refresh_from_db()
+    assert migration.go_live_date == datetime.date(2027, 3, 1)
+    confirmed = client.post(url, {**data, "confirm": "1"})
+    assert confirmed.status_code == 302
+    migration.refresh_from_db()
+    assert migration.go_live_date == datetime.date(2027, 3, 8)
+    assert AuditEvent.objects.filter(action="migration.key_dates_changed", migration_id=migration.pk).exists()
+
+
+def test_staff_cannot_change_key_dates(client_for, world):
+    assert client_for(world.staff).get(reverse("checklists:key_dates", args=[world.migration.pk])).status_code == 403
+
+
+def test_history_lists_audit_events(client_for, world):
+    step = world.migration.steps.first()
+    client = client_for(world.manager)
+    client.post(reverse("checklists:step_tick", args=[world.migration.pk, step.pk]), {"status": "done", "version": 1})
+    response = client.get(reverse("checklists:history", args=[world.migration.pk]))
+    assert response.status_code == 200
+    assert "step.updated" in response.content.decode()
