@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "golive.settings.local")
 
@@ -16,4 +17,8 @@ for option in ("data_folder_in", "data_folder_out", "processed_folder"):
         os.makedirs(folder, exist_ok=True)
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Hourly at five past: insert the reminders now due and queue their sends; also re-queues stuck ones.
+    # Hourly (not at one wall-clock time) so the UK clock changes cannot skip or double a day's reminders.
+    "sweep-reminders": {"task": "reminders.sweep", "schedule": crontab(minute=5)},
+}

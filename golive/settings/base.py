@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "golive.core",
     "practices",
     "checklists",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,14 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Reminders (reminders/kinds.py holds the kinds and offsets). The beat sweep does nothing when switched off.
+REMINDERS_ENABLED = env_bool("REMINDERS_ENABLED", True)
+REMINDER_SEND_FROM_HOUR = env_int("REMINDER_SEND_FROM_HOUR", 7)  # Europe/London hour a day's reminders start
+REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 600)  # queued but never picked up
+REMINDER_SENDING_STALE_SECONDS = env_int("REMINDER_SENDING_STALE_SECONDS", 900)  # > task time limit: worker died
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30)
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 10)
 
 # Migrations: the read-only window length when nobody says otherwise (DOMAIN.md §1, older guide).
 DEFAULT_READ_ONLY_WINDOW_DAYS = 45

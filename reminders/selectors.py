@@ -1,0 +1,207 @@
+"""Reads for reminders: which reminders are due on a local date, what a digest says, and a person's tasks."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from checklists.models import Migration, Step, StepStatus
+from checklists.selectors import migrations_visible_to
+from practices.models import Membership, Role, User
+from practices.selectors import practices_visible_to
+
+from .kinds import (
+    DUE_SOON_DAYS,
+    RULES,
+    SIGN_OFF_STEP_CODE,
+    WEEKLY_DIGEST_WEEKDAY,
+    WINDOW_ENDING_DAYS,
+    Kind,
+)
+from .models import Reminder, ReminderOptOut
+
+# The migration date each dated kind counts its offsets from.
+ANCHOR_FIELDS = {
+    Kind.READ_ONLY_WINDOW: "read_only_ends_on",
+    Kind.FDP_WEEK: "fdp_date",
+    Kind.GO_LIVE_WEEK: "go_live_date",
+    Kind.SIGN_OFF_OPEN: "go_live_date",
+}
+
+
+def _days(today: datetime.date, offsets) -> list[datetime.date]:
+    """The anchor dates that make a reminder due today: an offset of -7 means the anchor is 7 days away."""
+    return [today - datetime.timedelta(days=offset) for offset in offsets]
+
+
+def _not_opted_out(kind: str, user_field: str = "user"):
+    if RULES[kind].mandatory:
+        return Q()
+    return ~Exists(ReminderOptOut.objects.filter(user=OuterRef(user_field), kind=kind))
+
+
+def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
+    """(migration id, user id) for every recipient of a kind anchored on a migration date."""
+    rule = RULES[kind]
+    migrations = Migration.objects.filter(
+        completed_on__isnull=True, **{f"{ANCHOR_FIELDS[kind]}__in": _days(today, rule.offsets)}
+    )
+    if kind == Kind.READ_ONLY_WINDOW:
+        migrations = migrations.filter(go_live_date__lte=today)  # the window runs from go-live
+    if kind == Kind.GO_LIVE_WEEK:
+        migrations = migrations.filter(went_live_on__isnull=True)
+    if kind == Kind.SIGN_OFF_OPEN:
+        migrations = migrations.filter(
+            Exists(Step.objects.filter(migration=OuterRef("pk"), code=SIGN_OFF_STEP_CODE, status=StepStatus.TODO))
+        )
+    return (
+        Membership.objects.filter(
+            _not_opted_out(kind, "user_id"),
+            role__in=rule.roles,
+            user__is_active=True,
+            practice__migrations__in=migrations,
+        )
+        .values_list("practice__migrations__id", "user_id")
+        .distinct()
+    )
+
+
+def open_steps_for(user) -> QuerySet[Step]:
+    """Open steps of the user's live migrations: assigned to them, or unassigned and for a role they hold there."""
+    my_role_there = Membership.objects.filter(
+        user=user, practice=OuterRef("migration__practice"), role=OuterRef("role")
+    )
+    return Step.objects.filter(
+        Q(assignee=user) | Q(Exists(my_role_there), assignee__isnull=True),
+        status=StepStatus.TODO,
+        migration__completed_on__isnull=True,
+        migration__practice__in=practices_visible_to(user),
+    )
+
+
+def _steps_due_by(today: datetime.date) -> Q:
+    return Q(status=StepStatus.TODO, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+
+
+def _digest_user_ids(today: datetime.date) -> QuerySet:
+    """People with at least one overdue or due-this-week step, by assignment or by role."""
+    open_soon = Step.objects.filter(_steps_due_by(today), migration__completed_on__isnull=True)
+    by_role = Membership.objects.filter(
+        Exists(
+            open_soon.filter(migration__practice=OuterRef("practice"), role=OuterRef("role"), assignee__isnull=True)
+        ),
+        role__in=RULES[Kind.DAILY_DIGEST].roles,
+    ).values("user_id")
+    return (
+        User.objects.filter(Q(pk__in=open_soon.values("assignee_id")) | Q(pk__in=by_role), is_active=True)
+        .filter(_not_opted_out(Kind.DAILY_DIGEST, "pk"))
+        .values_list("pk", flat=True)
+    )
+
+
+def _critical_overdue(today: datetime.date) -> QuerySet[Step]:
+    return Step.objects.filter(critical=True, status=StepStatus.TODO, due_date__lt=today)
+
+
+def _portfolio_for_icb(today: datetime.date) -> Q:
+    """Migrations a commissioner's weekly digest reports on (see commissioner_week)."""
+    fortnight = today + datetime.timedelta(days=13)
+    window_end = today + datetime.timedelta(days=WINDOW_ENDING_DAYS)
+    return Q(completed_on__isnull=True) & (
+        Q(go_live_date__range=(today, fortnight))
+        | Q(read_only_ends_on__range=(today, window_end), go_live_date__lte=today)
+        | Q(
+            Exists(
+                Step.objects.filter(migration=OuterRef("pk"), critical=True, status=StepStatus.TODO, due_date__lt=today)
+            )
+        )
+    )
+
+
+def _commissioner_ids(today: datetime.date) -> QuerySet:
+    if today.weekday() != WEEKLY_DIGEST_WEEKDAY:
+        return Membership.objects.none().values_list("user_id", flat=True)
+    reportable = Migration.objects.filter(_portfolio_for_icb(today), practice__icb=OuterRef("icb"))
+    return (
+        Membership.objects.filter(
+            Exists(reportable), _not_opted_out(Kind.COMMISSIONER_WEEKLY, "user_id"), role=Role.COMMISSIONER
+        )
+        .filter(user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def reminders_due(today: datetime.date) -> list[Reminder]:
+    """Unsaved reminders due on this Europe/London date; the sweep inserts them, ignoring ones already there."""
+    due = []
+    for kind in ANCHOR_FIELDS:
+        due += [
+            Reminder(migration_id=m, recipient_id=u, kind=kind, for_date=today) for m, u in _dated_pairs(kind, today)
+        ]
+    due += [Reminder(recipient_id=u, kind=Kind.DAILY_DIGEST, for_date=today) for u in _digest_user_ids(today)]
+    due += [Reminder(recipient_id=u, kind=Kind.COMMISSIONER_WEEKLY, for_date=today) for u in _commissioner_ids(today)]
+    return due
+
+
+@dataclass
+class Digest:
+    overdue: list
+    due_soon: list
+
+    def __bool__(self):
+        return bool(self.overdue or self.due_soon)
+
+
+def daily_digest(user, today: datetime.date) -> Digest:
+    steps = list(
+        open_steps_for(user)
+        .filter(_steps_due_by(today))
+        .select_related("migration__practice")
+        .order_by("due_date", "pk")
+    )
+    return Digest(
+        overdue=[step for step in steps if step.due_date < today],
+        due_soon=[step for step in steps if step.due_date >= today],
+    )
+
+
+@dataclass
+class CommissionerWeek:
+    go_lives: list
+    windows_ending: list
+    at_risk: list
+
+    def __bool__(self):
+        return bool(self.go_lives or self.windows_ending or self.at_risk)
+
+
+def commissioner_week(user, today: datetime.date) -> CommissionerWeek:
+    """Go-lives this week and next, read-only windows ending soon, and migrations with overdue critical steps."""
+    migrations = list(
+        migrations_visible_to(user)
+        .filter(_portfolio_for_icb(today))
+        .select_related("practice")
+        .annotate(
+            critical_overdue=Count(
+                "steps", filter=Q(steps__critical=True, steps__status=StepStatus.TODO, steps__due_date__lt=today)
+            )
+        )
+        .order_by("go_live_date", "pk")
+    )
+    fortnight = today + datetime.timedelta(days=13)
+    window_end = today + datetime.timedelta(days=WINDOW_ENDING_DAYS)
+    return CommissionerWeek(
+        go_lives=[m for m in migrations if today <= m.go_live_date <= fortnight],
+        windows_ending=[m for m in migrations if m.go_live_date <= today <= m.read_only_ends_on <= window_end],
+        at_risk=[m for m in migrations if m.critical_overdue],
+    )
+
+
+def my_tasks(user, today: datetime.date) -> QuerySet[Step]:
+    """Every open step for the user across their practices, earliest due (so overdue) first."""
+    return open_steps_for(user).select_related("migration__practice", "assignee").order_by("due_date", "pk")
+
+
+def reminders_for_migration(migration: Migration) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(migration=migration).select_related("recipient").order_by("-for_date", "-pk")

@@ -1,0 +1,187 @@
+"""Writes for reminders: the sweep that fills the outbox, sending one reminder, and people's preferences."""
+
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from golive.core.audit import audit_record
+
+from . import emails, selectors
+from .kinds import OPTIONAL_KINDS, RULES
+from .models import Reminder, ReminderOptOut, ReminderStatus
+
+logger = logging.getLogger(__name__)
+
+
+class TemporarySendError(Exception):
+    """The SMTP server said try later (4xx), or could not be reached: the send task retries."""
+
+
+@dataclass
+class SweepResult:
+    created: int
+    queued: list[int]
+
+
+def _seconds(name: str) -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, name))
+
+
+def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Insert the reminders due today and queue a send for each new or stuck one, after commit.
+
+    Safe to run any number of times at once: the unique constraints refuse duplicate rows, and each
+    row is queued by one sweep only (row locks, skipped by the others).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        created = 0
+        # Nobody wants a reminder at 1 a.m.: rows for a day are only made from the configured local hour.
+        if timezone.localtime(now).hour >= settings.REMINDER_SEND_FROM_HOUR:
+            due = selectors.reminders_due(today)
+            before = Reminder.objects.filter(for_date=today).count()
+            Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
+            created = Reminder.objects.filter(for_date=today).count() - before
+        waiting = Q(status=ReminderStatus.PENDING) & (
+            Q(queued_at__isnull=True) | Q(queued_at__lt=now - _seconds("REMINDER_REQUEUE_AFTER_SECONDS"))
+        )
+        # A worker that died mid-send leaves its row in "sending": send it again (a duplicate is possible).
+        abandoned = Q(status=ReminderStatus.SENDING, claimed_at__lt=now - _seconds("REMINDER_SENDING_STALE_SECONDS"))
+        queued = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(waiting | abandoned)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Reminder.objects.filter(pk__in=queued).update(queued_at=now)
+        transaction.on_commit(lambda: _queue_sends(queued))
+    return SweepResult(created=created, queued=queued)
+
+
+def _queue_sends(reminder_ids: list[int]) -> None:
+    """Publish one send task per row; if the broker is down, leave the rest for the next sweep at once."""
+    from .tasks import send_reminder as send_reminder_task
+
+    for index, reminder_id in enumerate(reminder_ids):
+        try:
+            send_reminder_task.apply_async(args=[reminder_id], retry_policy={"max_retries": 2, "interval_start": 0.5})
+        except Exception:
+            logger.exception("Could not queue reminders; the next sweep will queue them")
+            Reminder.objects.filter(pk__in=reminder_ids[index:]).update(queued_at=None)
+            return
+
+
+def _claim(reminder_id: int, now: datetime.datetime) -> bool:
+    """Move the row to "sending" if nobody else holds it: the state on the row is what stops a double send."""
+    abandoned_before = now - _seconds("REMINDER_SENDING_STALE_SECONDS")
+    return bool(
+        Reminder.objects.filter(pk=reminder_id)
+        .filter(Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.SENDING, claimed_at__lt=abandoned_before))
+        .update(status=ReminderStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    )
+
+
+def _finish(reminder: Reminder, status: str, error: str = "", **fields) -> None:
+    with transaction.atomic():
+        Reminder.objects.filter(pk=reminder.pk).update(status=status, last_error=error[:2000], **fields)
+        audit_record(
+            actor=None,
+            action=f"reminder.{status}",
+            obj=reminder,
+            after={"status": status, "kind": reminder.kind, "for_date": reminder.for_date.isoformat(), **_json(fields)},
+            reason=error,
+            practice_id=reminder.migration.practice_id if reminder.migration else None,
+            migration_id=reminder.migration_id,
+        )
+
+
+def _json(fields: dict) -> dict:
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in fields.items()}
+
+
+def _why_not_send(reminder: Reminder) -> str:
+    user = reminder.recipient
+    if user is None:
+        return "The recipient's account was deleted"
+    if not user.is_active:
+        return "The recipient's account is deactivated"
+    if not user.email:
+        return "The recipient has no email address"
+    if not RULES[reminder.kind].mandatory and user.reminder_opt_outs.filter(kind=reminder.kind).exists():
+        return "The recipient switched this kind of reminder off"
+    return ""
+
+
+def _smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return max(code for code, _ in error.recipients.values())
+    return None
+
+
+def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> str:
+    """Send one reminder at most once at a time; returns its status afterwards.
+
+    Raises TemporarySendError on a 4xx answer or a connection problem, with the row back in "pending".
+    """
+    now = now or timezone.now()
+    if not _claim(reminder_id, now):
+        return "not claimed"
+    reminder = Reminder.objects.select_related("migration__practice", "recipient").get(pk=reminder_id)
+    reason = _why_not_send(reminder)
+    email = None if reason else emails.compose(reminder)
+    if not reason and email is None:
+        reason = "Nothing to remind about any more"
+    if reason:
+        _finish(reminder, ReminderStatus.SKIPPED, reason)
+        return ReminderStatus.SKIPPED
+    message = emails.build_message(reminder, email, reminder.recipient.email)
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:  # timeouts and refused connections are OSErrors
+        code = _smtp_code(error)
+        detail = f"{code} {error}" if code else f"{type(error).__name__}: {error}"
+        permanent = code is not None and code >= 500
+        if permanent or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            _finish(reminder, ReminderStatus.FAILED, detail)
+            return ReminderStatus.FAILED
+        Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.PENDING, last_error=detail[:2000])
+        raise TemporarySendError(detail) from error
+    _finish(
+        reminder,
+        ReminderStatus.SENT,
+        sent_at=timezone.now(),
+        sent_to=reminder.recipient.email,
+        message_id=message.extra_headers["Message-ID"],
+    )
+    return ReminderStatus.SENT
+
+
+def reminder_preferences_update(*, user, actor, kinds_wanted: list[str]) -> None:
+    """Record which optional reminders a person receives. Only they (or an admin) may change it."""
+    if actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied("People choose their own reminders.")
+    wanted = set(kinds_wanted) & set(OPTIONAL_KINDS)
+    with transaction.atomic():
+        before = sorted(user.reminder_opt_outs.values_list("kind", flat=True))
+        after = sorted(set(OPTIONAL_KINDS) - wanted)
+        user.reminder_opt_outs.exclude(kind__in=after).delete()
+        ReminderOptOut.objects.bulk_create(
+            [ReminderOptOut(user=user, kind=kind) for kind in after], ignore_conflicts=True
+        )
+        audit_record(
+            actor=actor,
+            action="reminder.preferences_changed",
+            obj=user,
+            before={"switched_off": before},
+            after={"switched_off": after},
+        )

@@ -1,0 +1,36 @@
+"""Thin views: a person's tasks across their practices, and which reminders they receive."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from checklists import presenters
+
+from . import selectors, services
+from .forms import PreferencesForm
+from .kinds import OPTIONAL_KINDS, RULES, Kind
+
+
+def my_tasks(request):
+    today = timezone.localdate()
+    page = Paginator(selectors.my_tasks(request.user, today), 50).get_page(request.GET.get("page"))
+    for step in page:
+        step.status_tag = presenters.step_status_tag(step, today)
+    return render(request, "reminders/my_tasks.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    switched_off = set(request.user.reminder_opt_outs.values_list("kind", flat=True))
+    initial = {"kinds": [kind for kind in OPTIONAL_KINDS if kind not in switched_off]}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.reminder_preferences_update(
+            user=request.user, actor=request.user, kinds_wanted=form.cleaned_data["kinds"]
+        )
+        messages.success(request, "Your reminder choices are saved")
+        return redirect("reminders:preferences")
+    mandatory = [Kind(kind).label for kind, rule in RULES.items() if rule.mandatory]
+    return render(request, "reminders/preferences.html", {"form": form, "mandatory": mandatory})
