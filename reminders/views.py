@@ -25,7 +25,8 @@ def my_tasks(request):
 def preferences(request):
     switched_off = set(request.user.reminder_opt_outs.values_list("kind", flat=True))
     initial = {"kinds": [kind for kind in OPTIONAL_KINDS if kind not in switched_off]}
-    form = PreferencesForm(request.POST or None, initial=initial)
+    # Unticking every box posts no "kinds" at all: bind on POST even when the data is empty.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.reminder_preferences_update(
             user=request.user, actor=request.user, kinds_wanted=form.cleaned_data["kinds"]
