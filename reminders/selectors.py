@@ -67,16 +67,28 @@ def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
 
 
 def open_steps_for(user) -> QuerySet[Step]:
-    """Open steps of the user's live migrations: assigned to them, or unassigned and for a role they hold there."""
-    my_role_there = Membership.objects.filter(
-        user=user, practice=OuterRef("migration__practice"), role=OuterRef("role")
-    )
-    return Step.objects.filter(
-        Q(assignee=user) | Q(Exists(my_role_there), assignee__isnull=True),
-        status=StepStatus.TODO,
-        migration__completed_on__isnull=True,
-        migration__practice__in=practices_visible_to(user),
-    )
+    """Open steps of the user's live migrations: assigned to them, or unassigned and for a role they hold there.
+
+    Two small queries first (their roles, then the live migrations that could hold their steps) so the step
+    query is a lookup on the (migration, status, due date) index, not a test of every open step in the country.
+    """
+    roles_at: dict[int, set[str]] = {}
+    for practice_id, role in Membership.objects.filter(user=user, practice__isnull=False).values_list(
+        "practice_id", "role"
+    ):
+        roles_at.setdefault(practice_id, set()).add(role)
+    candidates = Migration.objects.filter(
+        Q(practice_id__in=roles_at)
+        | Q(pk__in=Step.objects.filter(assignee=user, status=StepStatus.TODO).values("migration_id")),
+        completed_on__isnull=True,
+        practice__in=practices_visible_to(user),
+    ).values_list("pk", "practice_id")
+    migration_ids, mine = [], Q(assignee=user)
+    for migration_id, practice_id in candidates:
+        migration_ids.append(migration_id)
+        if practice_id in roles_at:
+            mine |= Q(migration_id=migration_id, role__in=roles_at[practice_id], assignee__isnull=True)
+    return Step.objects.filter(mine, migration_id__in=migration_ids, status=StepStatus.TODO)
 
 
 def _steps_due_by(today: datetime.date) -> Q:
