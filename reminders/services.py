@@ -67,16 +67,20 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
 
 
 def _queue_sends(reminder_ids: list[int]) -> None:
-    """Publish one send task per row; if the broker is down, leave the rest for the next sweep at once."""
+    """Publish one send task per row over one broker connection; if the broker is down, the next sweep retries."""
     from .tasks import send_reminder as send_reminder_task
 
-    for index, reminder_id in enumerate(reminder_ids):
-        try:
-            send_reminder_task.apply_async(args=[reminder_id], retry_policy={"max_retries": 2, "interval_start": 0.5})
-        except Exception:
-            logger.exception("Could not queue reminders; the next sweep will queue them")
-            Reminder.objects.filter(pk__in=reminder_ids[index:]).update(queued_at=None)
-            return
+    published = 0
+    try:
+        with send_reminder_task.app.producer_or_acquire() as producer:
+            for reminder_id in reminder_ids:
+                send_reminder_task.apply_async(
+                    args=[reminder_id], producer=producer, retry_policy={"max_retries": 2, "interval_start": 0.5}
+                )
+                published += 1
+    except Exception:
+        logger.exception("Could not queue reminders; the next sweep will queue them")
+        Reminder.objects.filter(pk__in=reminder_ids[published:]).update(queued_at=None)
 
 
 def _claim(reminder_id: int, now: datetime.datetime) -> bool:

@@ -1,4 +1,8 @@
+import contextlib
+
 import pytest
+
+from reminders.tasks import send_reminder
 
 
 class FakeSendTask:
@@ -14,5 +18,6 @@ class FakeSendTask:
 @pytest.fixture
 def queued(monkeypatch):
     fake = FakeSendTask()
-    monkeypatch.setattr("reminders.tasks.send_reminder.apply_async", fake.apply_async)
+    monkeypatch.setattr(send_reminder.app, "producer_or_acquire", contextlib.nullcontext)
+    monkeypatch.setattr(send_reminder, "apply_async", fake.apply_async)
     return fake.queued

@@ -205,7 +205,7 @@ def test_sweep_queues_again_reminders_abandoned_mid_send(window_reminder, queued
 
 
 def test_sweep_leaves_reminders_for_the_next_sweep_when_the_broker_is_down(
-    world, monkeypatch, django_capture_on_commit_callbacks
+    world, queued, monkeypatch, django_capture_on_commit_callbacks
 ):
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
