@@ -315,6 +315,18 @@ class DataCheck(models.Model):
         return f"{self.get_area_display()} ({self.get_round_display()}): {self.get_result_display()}"
 
 
+# The statement a practice manager confirms. Never edit a published version: add a new one, so every
+# sign-off keeps pointing at the words its signer saw.
+GO_LIVE_STATEMENTS = {
+    "2026-11": (
+        "I have checked the go-live data in the new system, including the re-checks of reports and sample "
+        "records, and I am satisfied that the practice's data has transferred and the migration has succeeded. "
+        "The practice accepts the new system as its clinical record from today."
+    ),
+}
+CURRENT_GO_LIVE_STATEMENT = "2026-11"
+
+
 class GoLiveSignOff(models.Model):
     """The practice's sign-off of the go-live data. Immutable: a correction is a new row that supersedes it.
 
