@@ -310,7 +310,10 @@ def go_live_sign_off(request, pk):
     readiness = selectors.go_live_readiness(migration)
     current = readiness.sign_off
     initial = {"statement_version": CURRENT_GO_LIVE_STATEMENT, "current_sign_off": current.pk if current else None}
-    form = GoLiveSignOffForm(request.POST or None, initial=initial, correcting=current is not None)
+    # The form asks for a reason if the user was correcting the sign-off they saw, so a stale first
+    # sign-off reaches the service and is told who signed, rather than being asked for a reason.
+    correcting = bool(request.POST.get("current_sign_off")) if request.method == "POST" else current is not None
+    form = GoLiveSignOffForm(request.POST or None, initial=initial, correcting=correcting)
     conflict = None
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -109,9 +109,7 @@ def test_a_failed_check_blocks_until_a_later_recheck_passes(world, ready):
 
 def test_checks_from_the_idp_round_and_degraded_codes_do_not_block(world, ready):
     DataCheckFactory(migration=ready, round=CheckRound.IDP, result=CheckResult.FAILED, checked_by=world.staff)
-    DataCheckFactory(
-        migration=ready, area=CheckArea.DEGRADED_CODES, result=CheckResult.FAILED, checked_by=world.staff
-    )
+    DataCheckFactory(migration=ready, area=CheckArea.DEGRADED_CODES, result=CheckResult.FAILED, checked_by=world.staff)
     assert selectors.go_live_readiness(ready).blockers == []
 
 
