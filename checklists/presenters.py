@@ -179,8 +179,8 @@ def process_review_rows(*, migration, facts: dict, references: dict) -> list[dic
         ),
         ReviewItem.SAFETY_CASE: facts["safety_case"],
         ReviewItem.ISSUE_LOG: (
-            f"{facts['issues_total']} issues raised, {facts['issues_resolved']} resolved. "
-            + open_issues_phrase(facts["open_issues"])
+            f"{facts['issues_total']} issue{'s' if facts['issues_total'] != 1 else ''} raised, "
+            f"{facts['issues_resolved']} resolved. " + open_issues_phrase(facts["open_issues"])
         ),
         ReviewItem.CUTOVER_TIMESCALE: cutover_timescale_text(migration),
     }
