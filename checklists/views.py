@@ -327,8 +327,14 @@ def go_live_sign_off(request, pk):
                 supersede_reason=data.get("supersede_reason", ""),
             )
         except services.SignOffConflict as error:
-            # Someone signed first: show their sign-off and start again from it; nothing was saved.
             current = error.current
+            if current and current.signed_by_id == request.user.pk and not correcting:
+                # A double click or a second tab: this user's sign-off is already there.
+                messages.info(
+                    request, f"You already signed off the go-live data on {presenters.timestamp(current.signed_at)}"
+                )
+                return redirect("checklists:go_live", pk=migration.pk)
+            # Someone else signed first: show their sign-off and start again from it; nothing was saved.
             conflict = _signed_message(current) if current else "The sign-off you were correcting has changed."
             initial["current_sign_off"] = current.pk if current else None
             form = GoLiveSignOffForm(initial=initial, correcting=current is not None)

@@ -18,7 +18,8 @@ from checklists.models import (
     SupplierConfirmation,
 )
 from golive.core.models import AuditEvent
-from tests.factories import DataCheckFactory, IssueFactory
+from practices.models import Role
+from tests.factories import DataCheckFactory, IssueFactory, MembershipFactory
 
 
 def url(name, migration, **kwargs):
@@ -136,9 +137,19 @@ def test_a_failed_check_blocks_the_sign_off(client_for, world, ready):
     assert not GoLiveSignOff.objects.exists()
 
 
+def test_a_repeated_sign_off_by_the_same_manager_goes_to_their_sign_off(client_for, world, ready):
+    client = client_for(world.manager)
+    assert client.post(url("go_live_sign_off", ready), sign_off_form()).status_code == 302
+    response = client.post(url("go_live_sign_off", ready), sign_off_form(), follow=True)
+    assert response.redirect_chain == [(url("go_live", ready), 302)]
+    assert "You already signed off the go-live data on" in response.text
+    assert GoLiveSignOff.objects.count() == 1
+
+
 def test_a_stale_sign_off_form_tells_who_signed_and_saves_nothing(client_for, world, ready):
+    second_manager = MembershipFactory(practice=world.home, role=Role.PRACTICE_MANAGER).user
     first = sign(world, ready)
-    response = client_for(world.manager).post(url("go_live_sign_off", ready), sign_off_form())
+    response = client_for(second_manager).post(url("go_live_sign_off", ready), sign_off_form())
     assert response.status_code == 409
     assert f"{first.signed_by_name} signed off the go-live data on" in response.text
     assert response.text.count("<title>Error: ") == 1
