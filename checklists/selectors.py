@@ -204,10 +204,6 @@ class GoLiveReadiness:
         return [check for _, check in self.checks if check and check.result == CheckResult.FAILED]
 
     @property
-    def unchecked_areas(self) -> list[str]:
-        return [area for area, check in self.checks if check is None]
-
-    @property
     def blockers(self) -> list[str]:
         """Each reason the sign-off cannot be made yet, in words the page shows."""
         reasons = [f"Critical step still open: {step.code} {step.title}" for step in self.blocking_steps]
