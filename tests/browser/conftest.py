@@ -41,8 +41,22 @@ class AccessiblePage:
         self.console_errors: list[str] = []
         page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(frame.url))
         # CSP violations and script errors surface as console errors: the pages must have none.
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("console", self._record_console_error)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        # Broken static files (CSS, JS, icons) count too; a page itself may be a deliberate 404.
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type != "document"
+                and self.console_errors.append(f"{response.status} {response.url}")
+            ),
+        )
+
+    def _record_console_error(self, message):
+        # Failed loads are reported by the response listener, with their URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
 
     def goto(self, path: str):
         self.page.goto(self.base_url + path)
