@@ -91,6 +91,8 @@ def checklist(request, pk):
         for step in group.steps:
             step.status_tag = presenters.step_status_tag(step, today)
             step.overdue = step.is_overdue(today)
+            step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk])
+            step.tick_url = reverse("checklists:step_tick", args=[migration.pk, step.pk])
     return render(
         request,
         "checklists/checklist.html",
@@ -100,6 +102,7 @@ def checklist(request, pk):
             "filter_form": filter_form,
             "filters": filters,
             "this_phase": Phase(this_phase).label,
+            "next_url": request.get_full_path(),
             "shown": sum(len(group.steps) for group in groups),
             "can_work": can_work_checklist(request.user, migration.practice),
         },
