@@ -446,7 +446,6 @@ def go_live_sign_off(
                 "sign_off": sign_off.sequence,
                 "role": sign_off.role,
                 "statement_version": statement_version,
-                "readiness": sign_off.readiness_snapshot,
             },
             reason=sign_off.supersede_reason,
             practice_id=locked.practice_id,

@@ -474,3 +474,19 @@ def test_migration_page_queries_stay_constant_with_issues(client_for, world, dja
     IssueFactory.create_batch(10, migration=world.migration, raised_by=world.staff)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("migration", world.migration))
+
+
+def test_sign_offs_are_listed_read_only_in_the_admin(client_for, world, ready):
+    sign_off = sign(world, ready)
+    client = client_for(world.admin)
+    assert client.get(reverse("admin:checklists_golivesignoff_changelist")).status_code == 200
+    change = client.get(reverse("admin:checklists_golivesignoff_change", args=[sign_off.pk]))
+    assert change.status_code == 200
+    assert b'name="_save"' not in change.content
+
+
+def test_the_sign_off_appears_in_the_migration_history(client_for, world, ready):
+    sign(world, ready)
+    page = client_for(world.commissioner).get(url("history", ready)).text
+    assert "go_live.signed_off" in page
+    assert "migration.went_live" in page
