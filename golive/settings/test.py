@@ -10,3 +10,9 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
+
+# SQLite tests use a file, not the shared-cache in-memory database: in shared-cache mode a second writer
+# fails at once with "database table is locked" instead of waiting its turn, so concurrency tests (threads
+# signing off at the same instant) could not run. On a file, IMMEDIATE transactions queue as in production.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-golive.sqlite3")}  # noqa: F405
