@@ -10,10 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from checklists.models import Step, StepStatus
+from checklists.models import GoLiveSignOff
 
 from . import selectors
-from .kinds import SIGN_OFF_STEP_CODE, Kind
+from .kinds import Kind
 
 
 @dataclass
@@ -61,13 +61,12 @@ def compose(reminder) -> Email | None:
             context={"go_live_date": _long(migration.go_live_date)},
         )
     if reminder.kind == Kind.SIGN_OFF_OPEN:
-        step = Step.objects.filter(migration=migration, code=SIGN_OFF_STEP_CODE, status=StepStatus.TODO).first()
-        if step is None:
+        if migration.went_live_on or GoLiveSignOff.objects.filter(migration=migration).exists():
             return None
         return Email(
             subject=f"{migration.practice.name}: the go-live data is not signed off yet",
-            action_url=_absolute(reverse("checklists:step", args=[migration.pk, step.pk])),
-            context={"go_live_date": _long(migration.go_live_date), "step": step},
+            action_url=_absolute(reverse("checklists:go_live", args=[migration.pk])),
+            context={"go_live_date": _long(migration.go_live_date)},
         )
     if reminder.kind == Kind.DAILY_DIGEST:
         digest = selectors.daily_digest(user, today)

@@ -38,7 +38,7 @@ RULES: dict[str, KindRule] = {
     Kind.GO_LIVE_WEEK: KindRule(MANAGERS, offsets=(-7,)),
     # Every day, one email per person, only when they have overdue or due-this-week steps.
     Kind.DAILY_DIGEST: KindRule(PRACTICE_PEOPLE),
-    # Days after Migration.go_live_date while the go-live sign-off step (GL-02) is still open.
+    # Days after Migration.go_live_date while nobody has recorded the go-live sign-off (GoLiveSignOff).
     Kind.SIGN_OFF_OPEN: KindRule(MANAGERS_AND_LEADS, offsets=(1, 2, 3, 5, 7, 14, 21, 28)),
     # One email per commissioner on WEEKLY_DIGEST_WEEKDAY, when their ICB has something to report.
     Kind.COMMISSIONER_WEEKLY: KindRule(frozenset({Role.COMMISSIONER})),
@@ -49,4 +49,3 @@ OPTIONAL_KINDS = [kind for kind, rule in RULES.items() if not rule.mandatory]
 WEEKLY_DIGEST_WEEKDAY = 0  # Monday
 DUE_SOON_DAYS = 7  # "due this week" in the daily digest
 WINDOW_ENDING_DAYS = 14  # the weekly digest lists read-only windows ending within this many days
-SIGN_OFF_STEP_CODE = "GL-02"  # "Sign off the go-live data" in the default template

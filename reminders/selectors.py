@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from checklists.models import Migration, Step, StepStatus
+from checklists.models import GoLiveSignOff, Migration, Step, StepStatus
 from checklists.selectors import migrations_visible_to
 from practices.models import Membership, Role, User
 from practices.selectors import practices_visible_to
@@ -13,7 +13,6 @@ from practices.selectors import practices_visible_to
 from .kinds import (
     DUE_SOON_DAYS,
     RULES,
-    SIGN_OFF_STEP_CODE,
     WEEKLY_DIGEST_WEEKDAY,
     WINDOW_ENDING_DAYS,
     Kind,
@@ -51,8 +50,8 @@ def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
     if kind == Kind.GO_LIVE_WEEK:
         migrations = migrations.filter(went_live_on__isnull=True)
     if kind == Kind.SIGN_OFF_OPEN:
-        migrations = migrations.filter(
-            Exists(Step.objects.filter(migration=OuterRef("pk"), code=SIGN_OFF_STEP_CODE, status=StepStatus.TODO))
+        migrations = migrations.filter(went_live_on__isnull=True).exclude(
+            Exists(GoLiveSignOff.objects.filter(migration=OuterRef("pk")))
         )
     return (
         Membership.objects.filter(

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
-from checklists.models import StepStatus
+from checklists.models import CURRENT_GO_LIVE_STATEMENT, GoLiveSignOff, StepStatus
 from practices.models import Role
 from reminders.kinds import Kind
 from reminders.models import Reminder, ReminderOptOut
@@ -21,6 +22,19 @@ UTC = datetime.UTC
 def _kinds_for(user, today, kind=None):
     mine = [r for r in reminders_due(today) if r.recipient_id == user.pk]
     return [(r.kind, r.migration_id) for r in mine if kind in (None, r.kind)]
+
+
+def sign_off(migration, user):
+    GoLiveSignOff.objects.create(
+        migration=migration,
+        sequence=1,
+        signed_by=user,
+        signed_by_name=str(user),
+        role=Role.PRACTICE_MANAGER,
+        signed_at=timezone.now(),
+        statement_version=CURRENT_GO_LIVE_STATEMENT,
+        readiness_snapshot={},
+    )
 
 
 def _close_all_steps(migration):
@@ -75,10 +89,10 @@ def test_switched_off_kind_is_not_due(world):
     assert not _kinds_for(world.manager, world.migration.fdp_date - datetime.timedelta(days=7), Kind.FDP_WEEK)
 
 
-def test_sign_off_reminder_is_due_after_go_live_while_gl02_is_open(world):
+def test_sign_off_reminder_is_due_after_go_live_until_someone_signs_off(world):
     day_after = world.migration.go_live_date + datetime.timedelta(days=1)
     assert (Kind.SIGN_OFF_OPEN, world.migration.pk) in _kinds_for(world.manager, day_after)
-    world.migration.steps.filter(code="GL-02").update(status=StepStatus.DONE)
+    sign_off(world.migration, world.manager)
     assert not _kinds_for(world.manager, day_after, Kind.SIGN_OFF_OPEN)
 
 

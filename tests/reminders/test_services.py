@@ -13,6 +13,7 @@ from reminders.models import Reminder, ReminderStatus
 from reminders.services import TemporarySendError, reminder_send, reminders_sweep
 from reminders.tasks import send_reminder
 from tests.reminders.backends import BOUNCE, TEMPORARY, refuse
+from tests.reminders.test_due import sign_off
 
 
 @pytest.fixture
@@ -164,8 +165,7 @@ def test_commissioner_weekly_digest_lists_go_lives(world, mailoutbox):
     assert "Castle Street" not in email.body  # another ICB's practice
 
 
-def test_sign_off_reminder_links_to_the_sign_off_step(world, mailoutbox):
-    step = world.migration.steps.get(code="GL-02")
+def test_sign_off_reminder_links_to_the_go_live_page(world, mailoutbox):
     reminder = Reminder.objects.create(
         migration=world.migration,
         recipient=world.manager,
@@ -173,7 +173,19 @@ def test_sign_off_reminder_links_to_the_sign_off_step(world, mailoutbox):
         for_date=world.migration.go_live_date,
     )
     reminder_send(reminder_id=reminder.pk)
-    assert f"/migrations/{world.migration.pk}/steps/{step.pk}/" in mailoutbox[0].body
+    assert f"/migrations/{world.migration.pk}/go-live/" in mailoutbox[0].body
+
+
+def test_sign_off_reminder_is_skipped_once_signed_off(world, mailoutbox):
+    reminder = Reminder.objects.create(
+        migration=world.migration,
+        recipient=world.manager,
+        kind=Kind.SIGN_OFF_OPEN,
+        for_date=world.migration.go_live_date,
+    )
+    sign_off(world.migration, world.manager)
+    assert reminder_send(reminder_id=reminder.pk) == ReminderStatus.SKIPPED
+    assert not mailoutbox
 
 
 def test_sweep_run_twice_makes_and_queues_each_reminder_once(world, queued, django_capture_on_commit_callbacks):
