@@ -26,7 +26,7 @@ class TemporarySendError(Exception):
 
 @dataclass
 class SweepResult:
-    created: int
+    created: int  # rows queued for the first time: new today, or never published
     queued: list[int]
 
 
@@ -43,27 +43,25 @@ def reminders_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        created = 0
         # Nobody wants a reminder at 1 a.m.: rows for a day are only made from the configured local hour.
         if timezone.localtime(now).hour >= settings.REMINDER_SEND_FROM_HOUR:
-            due = selectors.reminders_due(today)
-            before = Reminder.objects.filter(for_date=today).count()
-            Reminder.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
-            created = Reminder.objects.filter(for_date=today).count() - before
+            Reminder.objects.bulk_create(selectors.reminders_due(today), ignore_conflicts=True, batch_size=1000)
         waiting = Q(status=ReminderStatus.PENDING) & (
             Q(queued_at__isnull=True) | Q(queued_at__lt=now - _seconds("REMINDER_REQUEUE_AFTER_SECONDS"))
         )
         # A worker that died mid-send leaves its row in "sending": send it again (a duplicate is possible).
         abandoned = Q(status=ReminderStatus.SENDING, claimed_at__lt=now - _seconds("REMINDER_SENDING_STALE_SECONDS"))
-        queued = list(
+        rows = list(
             Reminder.objects.select_for_update(skip_locked=True)
             .filter(waiting | abandoned)
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "queued_at")
         )
+        queued = [pk for pk, _ in rows]
         Reminder.objects.filter(pk__in=queued).update(queued_at=now)
         transaction.on_commit(lambda: _queue_sends(queued))
-    return SweepResult(created=created, queued=queued)
+    # Rows are locked by one sweep only, so counting never-queued rows here is exact even when sweeps overlap.
+    return SweepResult(created=sum(1 for _, queued_at in rows if queued_at is None), queued=queued)
 
 
 def _queue_sends(reminder_ids: list[int]) -> None:

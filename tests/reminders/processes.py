@@ -203,14 +203,14 @@ class Processes:
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
+                stderr=subprocess.PIPE,
                 text=True,
             )
             for _ in range(count)
         ]
-        outputs = [sweep.communicate(timeout=60)[0] for sweep in sweeps]
+        outputs = [sweep.communicate(timeout=60) for sweep in sweeps]
         assert all(sweep.returncode == 0 for sweep in sweeps), outputs
-        return outputs
+        return [stdout for stdout, _ in outputs]
 
     def stop_all(self):
         for worker in self.workers:
