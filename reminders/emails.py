@@ -35,6 +35,12 @@ def _checklist(migration, phase: str) -> str:
     return _absolute(reverse("checklists:checklist", args=[migration.pk]) + f"?phase={phase}")
 
 
+def _due_this_week(steps: list) -> str:
+    if not steps:
+        return ""
+    return f"{len(steps)} step{'s' if len(steps) != 1 else ''} due this week"
+
+
 def compose(reminder) -> Email | None:
     """The email for a reminder, or None when there is nothing left to say (the reminder is then skipped)."""
     migration, user, today = reminder.migration, reminder.recipient, reminder.for_date
@@ -72,8 +78,9 @@ def compose(reminder) -> Email | None:
         digest = selectors.daily_digest(user, today)
         if not digest:
             return None
+        counts = [f"{len(digest.overdue)} overdue" if digest.overdue else "", _due_this_week(digest.due_soon)]
         return Email(
-            subject=f"Your GoLive steps: {len(digest.overdue)} overdue, {len(digest.due_soon)} due this week",
+            subject="Your GoLive steps: " + ", ".join(count for count in counts if count),
             action_url=_absolute(reverse("reminders:my_tasks")),
             context={"digest": digest},
         )

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from checklists.models import StepStatus
+from checklists.models import Step, StepStatus
 from golive.core.models import AuditEvent
+from practices.models import Role
 from reminders.kinds import Kind
 from reminders.models import Reminder, ReminderStatus
 from reminders.services import TemporarySendError, reminder_send, reminders_sweep
@@ -148,10 +149,15 @@ def test_digest_with_nothing_left_to_say_is_skipped(world, mailoutbox):
 
 def test_daily_digest_lists_overdue_and_due_this_week_steps_and_links_to_my_tasks(world, mailoutbox):
     today = world.migration.go_live_date
+    world.migration.steps.update(status=StepStatus.DONE)
+    late, soon = world.migration.steps.filter(role=Role.PRACTICE_STAFF)[:2]
+    for step, days in ((late, -1), (soon, 3)):
+        Step.objects.filter(pk=step.pk).update(status=StepStatus.TODO, due_date=today + datetime.timedelta(days=days))
     digest = Reminder.objects.create(recipient=world.staff, kind=Kind.DAILY_DIGEST, for_date=today)
     reminder_send(reminder_id=digest.pk)
     (email,) = mailoutbox
-    assert "overdue" in email.subject
+    assert email.subject == "Your GoLive steps: 1 overdue, 1 step due this week"
+    assert late.title in email.body
     assert "http://127.0.0.1:8000/my-tasks/" in email.body
     assert "Riverside Surgery" in email.body
 
