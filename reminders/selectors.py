@@ -68,26 +68,34 @@ def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
 def open_steps_for(user) -> QuerySet[Step]:
     """Open steps of the user's live migrations: assigned to them, or unassigned and for a role they hold there.
 
-    Two small queries first (their roles, then the live migrations that could hold their steps) so the step
-    query is a lookup on the (migration, status, due date) index, not a test of every open step in the country.
+    Commissioners hold their role at every practice of their ICBs. Two small queries first (the user's roles,
+    then the live migrations that could hold their steps) so the step query is a lookup on the
+    (migration, status, due date) index, not a test of every open step in the country.
     """
     roles_at: dict[int, set[str]] = {}
-    for practice_id, role in Membership.objects.filter(user=user, practice__isnull=False).values_list(
-        "practice_id", "role"
-    ):
-        roles_at.setdefault(practice_id, set()).add(role)
+    commissioned_icbs = set()
+    for practice_id, icb_id, role in Membership.objects.filter(user=user).values_list("practice_id", "icb_id", "role"):
+        if role == Role.COMMISSIONER:
+            commissioned_icbs.add(icb_id)
+        else:
+            roles_at.setdefault(practice_id, set()).add(role)
     candidates = Migration.objects.filter(
         Q(practice_id__in=roles_at)
+        | Q(practice__icb_id__in=commissioned_icbs)
         | Q(pk__in=Step.objects.filter(assignee=user, status=StepStatus.TODO).values("migration_id")),
         completed_on__isnull=True,
         practice__in=practices_visible_to(user),
-    ).values_list("pk", "practice_id")
-    migration_ids, mine = [], Q(assignee=user)
-    for migration_id, practice_id in candidates:
-        migration_ids.append(migration_id)
-        if practice_id in roles_at:
-            mine |= Q(migration_id=migration_id, role__in=roles_at[practice_id], assignee__isnull=True)
-    return Step.objects.filter(mine, migration_id__in=migration_ids, status=StepStatus.TODO)
+    ).values_list("pk", "practice_id", "practice__icb_id")
+    migrations_by_roles: dict[frozenset, list[int]] = {}
+    for migration_id, practice_id, icb_id in candidates:
+        roles = roles_at.get(practice_id, set()) | ({Role.COMMISSIONER} if icb_id in commissioned_icbs else set())
+        migrations_by_roles.setdefault(frozenset(roles), []).append(migration_id)
+    mine = Q(assignee=user)
+    for roles, migration_ids in migrations_by_roles.items():
+        if roles:
+            mine |= Q(migration_id__in=migration_ids, role__in=roles, assignee__isnull=True)
+    all_ids = [migration_id for ids in migrations_by_roles.values() for migration_id in ids]
+    return Step.objects.filter(mine, migration_id__in=all_ids, status=StepStatus.TODO)
 
 
 def _steps_due_by(today: datetime.date) -> Q:

@@ -125,3 +125,14 @@ def test_anonymous_users_are_sent_to_sign_in(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_commissioners_see_commissioner_steps_of_their_icbs_practices(client_for, world):
+    step = world.migration.steps.first()
+    world.migration.steps.filter(pk=step.pk).update(role=Role.COMMISSIONER)
+    other = world.other_migration.steps.first()
+    world.other_migration.steps.filter(pk=other.pk).update(role=Role.COMMISSIONER)
+    response = client_for(world.commissioner).get(reverse("reminders:my_tasks"))
+    shown = list(response.context["page"].paginator.object_list)
+    assert step.pk in {s.pk for s in shown}
+    assert {(s.role, s.migration.practice.icb_id) for s in shown} == {(Role.COMMISSIONER, world.north.pk)}
