@@ -74,6 +74,17 @@ def compose(reminder) -> Email | None:
             action_url=_absolute(reverse("checklists:go_live", args=[migration.pk])),
             context={"go_live_date": _long(migration.go_live_date)},
         )
+    if reminder.kind == Kind.LINKS_OPEN:
+        links = list(selectors.links_not_back(migration).select_related("service").order_by("service__name"))
+        if not links:
+            return None
+        return Email(
+            subject=f"{migration.practice.name}: {len(links)} third-party link{'s' if len(links) != 1 else ''}"
+            " not yet back on and verified",
+            # The migration page shows the link tracker's panel (issue 4), one click from each link.
+            action_url=_absolute(reverse("checklists:migration", args=[migration.pk])),
+            context={"links": links},
+        )
     if reminder.kind == Kind.DAILY_DIGEST:
         digest = selectors.daily_digest(user, today)
         if not digest:

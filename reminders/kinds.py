@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     GO_LIVE_WEEK = "go_live_week", "Go-live is next week"
     DAILY_DIGEST = "daily_digest", "Your overdue steps and steps due this week (daily)"
     SIGN_OFF_OPEN = "sign_off_open", "Go-live data not yet signed off"
+    LINKS_OPEN = "links_open", "Third-party links not yet reconnected or verified"
     COMMISSIONER_WEEKLY = "commissioner_weekly", "Your ICB's migrations this week (weekly, commissioners)"
 
 
@@ -40,6 +41,8 @@ RULES: dict[str, KindRule] = {
     Kind.DAILY_DIGEST: KindRule(PRACTICE_PEOPLE),
     # Days after Migration.go_live_date while nobody has recorded the go-live sign-off (GoLiveSignOff).
     Kind.SIGN_OFF_OPEN: KindRule(MANAGERS_AND_LEADS, offsets=(1, 2, 3, 5, 7, 14, 21, 28)),
+    # Days after Migration.go_live_date while any third-party link is not back on and verified.
+    Kind.LINKS_OPEN: KindRule(MANAGERS, offsets=(1, 3, 7, 14, 21, 28)),
     # One email per commissioner on WEEKLY_DIGEST_WEEKDAY, when their ICB has something to report.
     Kind.COMMISSIONER_WEEKLY: KindRule(frozenset({Role.COMMISSIONER})),
 }

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from checklists.models import GoLiveSignOff, Migration, Step, StepStatus
+from checklists.models import GoLiveSignOff, LinkStatus, Migration, Step, StepStatus, ThirdPartyLink
 from checklists.selectors import migrations_visible_to
 from practices.models import Membership, Role, User
 from practices.selectors import practices_visible_to
@@ -25,7 +25,20 @@ ANCHOR_FIELDS = {
     Kind.FDP_WEEK: "fdp_date",
     Kind.GO_LIVE_WEEK: "go_live_date",
     Kind.SIGN_OFF_OPEN: "go_live_date",
+    Kind.LINKS_OPEN: "go_live_date",
 }
+
+# Links switched off for cutover (or on their way back) that nobody has yet verified working again.
+LINKS_NOT_BACK = [
+    LinkStatus.SUPPLIER_TOLD,
+    LinkStatus.SWITCHED_OFF,
+    LinkStatus.RECONNECTION_REQUESTED,
+    LinkStatus.RECONNECTED,
+]
+
+
+def links_not_back(migration) -> QuerySet[ThirdPartyLink]:
+    return ThirdPartyLink.objects.filter(migration=migration, status__in=LINKS_NOT_BACK)
 
 
 def _days(today: datetime.date, offsets) -> list[datetime.date]:
@@ -53,6 +66,8 @@ def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
         migrations = migrations.filter(went_live_on__isnull=True).exclude(
             Exists(GoLiveSignOff.objects.filter(migration=OuterRef("pk")))
         )
+    if kind == Kind.LINKS_OPEN:
+        migrations = migrations.filter(Exists(links_not_back(OuterRef("pk"))))
     return (
         Membership.objects.filter(
             _not_opted_out(kind, "user_id"),

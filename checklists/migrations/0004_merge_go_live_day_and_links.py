@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checklists', '0003_golive_signoff_datachecks_issues'),
-        ('checklists', '0003_third_party_links_mesh_registrations'),
+        ("checklists", "0003_golive_signoff_datachecks_issues"),
+        ("checklists", "0003_third_party_links_mesh_registrations"),
     ]
 
-    operations = [
-    ]
+    operations = []

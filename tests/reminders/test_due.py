@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from checklists.models import CURRENT_GO_LIVE_STATEMENT, GoLiveSignOff, StepStatus
-from practices.models import Role
+from checklists.models import CURRENT_GO_LIVE_STATEMENT, GoLiveSignOff, StepStatus, ThirdPartyLink
+from practices.models import Role, ThirdPartyService
 from reminders.kinds import Kind
 from reminders.models import Reminder, ReminderOptOut
 from reminders.selectors import reminders_due
@@ -94,6 +94,18 @@ def test_sign_off_reminder_is_due_after_go_live_until_someone_signs_off(world):
     assert (Kind.SIGN_OFF_OPEN, world.migration.pk) in _kinds_for(world.manager, day_after)
     sign_off(world.migration, world.manager)
     assert not _kinds_for(world.manager, day_after, Kind.SIGN_OFF_OPEN)
+
+
+def add_link(migration, status):
+    service = ThirdPartyService.objects.filter(practice__isnull=True).first()
+    return ThirdPartyLink.objects.create(migration=migration, service=service, status=status)
+
+
+@pytest.mark.parametrize(("status", "due"), [("switched_off", True), ("reconnected", True), ("verified", False)])
+def test_links_reminder_is_due_after_go_live_while_a_link_is_not_back_and_verified(world, status, due):
+    add_link(world.migration, status)
+    day_after = world.migration.go_live_date + datetime.timedelta(days=1)
+    assert ((Kind.LINKS_OPEN, world.migration.pk) in _kinds_for(world.manager, day_after)) is due
 
 
 def test_daily_digest_is_one_per_person_and_only_when_there_is_something_to_say(world):

@@ -14,7 +14,7 @@ from reminders.models import Reminder, ReminderStatus
 from reminders.services import TemporarySendError, reminder_send, reminders_sweep
 from reminders.tasks import send_reminder
 from tests.reminders.backends import BOUNCE, TEMPORARY, refuse
-from tests.reminders.test_due import sign_off
+from tests.reminders.test_due import add_link, sign_off
 
 
 @pytest.fixture
@@ -252,3 +252,15 @@ def test_sweep_command_prints_what_it_queued(world, queued, capsys):
         call_command("sweep_reminders")
     out = capsys.readouterr().out
     assert out.startswith(f"{Reminder.objects.count()} new reminders; queued {Reminder.objects.count()} to send")
+
+
+def test_links_reminder_lists_the_links_not_back_and_links_to_the_migration(world, mailoutbox):
+    link = add_link(world.migration, "reconnection_requested")
+    reminder = Reminder.objects.create(
+        migration=world.migration, recipient=world.manager, kind=Kind.LINKS_OPEN, for_date=world.migration.go_live_date
+    )
+    reminder_send(reminder_id=reminder.pk)
+    (email,) = mailoutbox
+    assert email.subject == "Riverside Surgery: 1 third-party link not yet back on and verified"
+    assert f"{link.service}: reconnection requested" in email.body
+    assert f"http://127.0.0.1:8000/migrations/{world.migration.pk}/" in email.body

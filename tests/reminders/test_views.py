@@ -55,6 +55,7 @@ def test_preferences_page_shows_optional_kinds_ticked_by_default(client_for, wor
         Kind.GO_LIVE_WEEK,
         Kind.DAILY_DIGEST,
         Kind.SIGN_OFF_OPEN,
+        Kind.LINKS_OPEN,
         Kind.COMMISSIONER_WEEKLY,
     ]
     assert "cannot be switched off" in response.content.decode()
@@ -73,6 +74,7 @@ def test_switching_a_reminder_off_is_saved(client_for, world):
     assert set(world.manager.reminder_opt_outs.values_list("kind", flat=True)) == {
         Kind.DAILY_DIGEST,
         Kind.SIGN_OFF_OPEN,
+        Kind.LINKS_OPEN,
         Kind.COMMISSIONER_WEEKLY,
     }
 
@@ -86,7 +88,7 @@ def test_read_only_window_reminders_cannot_be_switched_off(client_for, world):
 
 def test_unticking_everything_switches_every_optional_reminder_off(client_for, world):
     client_for(world.staff).post(reverse("reminders:preferences"), {})
-    assert world.staff.reminder_opt_outs.count() == 5
+    assert world.staff.reminder_opt_outs.count() == 6
 
 
 def test_migration_page_shows_its_reminders(client_for, world):
