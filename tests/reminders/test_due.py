@@ -53,6 +53,16 @@ def test_read_only_window_reminder_is_not_due_on_other_days(world, days_before):
     assert not _kinds_for(world.manager, today, Kind.READ_ONLY_WINDOW)
 
 
+def test_no_window_reminder_before_go_live_even_for_a_short_window(world):
+    """A 20-day window: "30 days before the end" falls before go-live, when there is no window yet."""
+    migration = world.make_migration(world.home, world.manager, go_live=datetime.date(2027, 6, 1))
+    type(migration).objects.filter(pk=migration.pk).update(
+        read_only_window_days=20, read_only_ends_on=datetime.date(2027, 6, 21)
+    )
+    assert not _kinds_for(world.manager, datetime.date(2027, 5, 22), Kind.READ_ONLY_WINDOW)
+    assert (Kind.READ_ONLY_WINDOW, migration.pk) in _kinds_for(world.manager, datetime.date(2027, 6, 7))
+
+
 def test_read_only_window_reminder_goes_to_clinical_leads_but_not_staff(world):
     lead = MembershipFactory(practice=world.home, role=Role.CLINICAL_LEAD).user
     today = world.migration.read_only_ends_on
