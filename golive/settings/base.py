@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "golive.core",
     "practices",
     "checklists",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

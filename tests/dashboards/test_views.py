@@ -1,0 +1,135 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from checklists.models import StepStatus
+from tests.factories import MigrationFactory, PracticeFactory, StepFactory
+
+PORTFOLIO = reverse("dashboards:portfolio")
+
+
+def practices_shown(response) -> set[str]:
+    return {migration.practice.name for migration in response.context["page"]}
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_commissioner_sees_only_their_icbs_migrations(client_for, world):
+    response = client_for(world.commissioner).get(PORTFOLIO)
+    assert response.status_code == 200
+    assert practices_shown(response) == {"Riverside Surgery", "Hillview Medical Centre"}
+    assert b"Castle Street Surgery" not in response.content
+
+
+@pytest.mark.parametrize("user", ["manager", "staff"])
+def test_practice_users_are_refused_the_dashboard(client_for, world, user):
+    assert client_for(getattr(world, user)).get(PORTFOLIO).status_code == 403
+
+
+def test_admin_sees_every_icb_and_can_choose_one(client_for, world):
+    client = client_for(world.admin)
+    assert practices_shown(client.get(PORTFOLIO)) == {
+        "Riverside Surgery",
+        "Hillview Medical Centre",
+        "Castle Street Surgery",
+    }
+    assert practices_shown(client.get(PORTFOLIO, {"icb": world.south.pk})) == {"Castle Street Surgery"}
+
+
+@pytest.mark.parametrize("icb", ["south", "junk"])
+def test_another_icbs_id_in_the_url_is_not_found(client_for, world, icb):
+    value = world.south.pk if icb == "south" else "1;DROP TABLE"
+    assert client_for(world.commissioner).get(PORTFOLIO, {"icb": value}).status_code == 404
+
+
+def test_csv_holds_only_the_commissioners_icb(client_for, world):
+    response = client_for(world.commissioner).get(reverse("dashboards:portfolio_csv"))
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    assert rows[0][0] == "Practice"
+    assert {row[0] for row in rows[1:]} == {"Riverside Surgery", "Hillview Medical Centre"}
+
+
+def test_print_page_lists_the_filtered_migrations(client_for, world):
+    response = client_for(world.commissioner).get(reverse("dashboards:portfolio_print"), {"q": "river"})
+    assert response.status_code == 200
+    assert b"Riverside Surgery" in response.content
+    assert b"Hillview Medical Centre" not in response.content
+
+
+def test_search_matches_name_or_ods_code(client_for, world):
+    client = client_for(world.commissioner)
+    assert practices_shown(client.get(PORTFOLIO, {"q": "hill"})) == {"Hillview Medical Centre"}
+    assert practices_shown(client.get(PORTFOLIO, {"q": "a12345"})) == {"Riverside Surgery"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "nonsense", "order": "sideways"},
+        {"go_live_from": "2027-13", "go_live_to": "yesterday"},
+        {"page": "9999"},
+        {"page": "-1"},
+        {"q": "x" * 5000},
+        {"stage": "<script>", "rag": "purple", "suppliers": "1-x"},
+    ],
+)
+def test_bad_parameters_still_render_the_page(client_for, world, params):
+    response = client_for(world.commissioner).get(PORTFOLIO, params)
+    assert response.status_code == 200
+    assert practices_shown(response) <= {"Riverside Surgery", "Hillview Medical Centre"}
+
+
+def test_bad_filter_shows_an_nhs_error_and_the_other_filters_still_apply(client_for, world):
+    response = client_for(world.commissioner).get(PORTFOLIO, {"q": "x" * 101, "rag": "purple"})
+    assert b"There is a problem" in response.content
+    assert b"Select a RAG status from the list" in response.content
+    assert response.content.decode().count("Practice name or ODS code must be 100 characters or fewer") >= 1
+    assert practices_shown(response) == {"Riverside Surgery", "Hillview Medical Centre"}
+
+
+def test_sorted_column_has_aria_sort(client_for, world):
+    response = client_for(world.commissioner).get(PORTFOLIO, {"sort": "practice", "order": "desc"})
+    html = response.content.decode()
+    assert 'aria-sort="descending"' in html
+    assert [m.practice.name for m in response.context["page"]] == ["Riverside Surgery", "Hillview Medical Centre"]
+
+
+def test_filters_are_kept_in_pagination_and_download_links(client_for, world):
+    response = client_for(world.commissioner).get(PORTFOLIO, {"q": "surgery", "rag": "green"})
+    html = response.content.decode()
+    assert reverse("dashboards:portfolio_csv") + "?q=surgery&amp;rag=green" in html
+
+
+def test_migration_drill_down_for_commissioner(client_for, world):
+    response = client_for(world.commissioner).get(reverse("dashboards:migration", args=[world.migration.pk]))
+    assert response.status_code == 200
+    assert b"Checklist by phase" in response.content
+
+
+def test_practice_manager_is_refused_the_drill_down_of_their_own_migration(client_for, world):
+    response = client_for(world.manager).get(reverse("dashboards:migration", args=[world.migration.pk]))
+    assert response.status_code == 403
+
+
+def test_portfolio_query_count_does_not_grow_with_migrations(client_for, world, django_assert_max_num_queries):
+    client = client_for(world.commissioner)
+    client.get(PORTFOLIO)  # warm the session
+    with django_assert_max_num_queries(20) as small:
+        client.get(PORTFOLIO)
+    for index in range(30):
+        migration = MigrationFactory(
+            practice=PracticeFactory(icb=world.north),
+            go_live_date=datetime.date(2027, 1, 4) + datetime.timedelta(days=index),
+        )
+        StepFactory.create_batch(3, migration=migration, status=StepStatus.TODO)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        response = client.get(PORTFOLIO)
+    assert response.context["page"].paginator.count == 32
+    assert len(large.captured_queries) == len(small.captured_queries)
