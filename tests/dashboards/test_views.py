@@ -133,3 +133,36 @@ def test_portfolio_query_count_does_not_grow_with_migrations(client_for, world, 
         response = client.get(PORTFOLIO)
     assert response.context["page"].paginator.count == 32
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_charts_and_tiles_count_only_the_commissioners_icb(client_for, world):
+    for _ in range(3):
+        world.make_migration(world.other, world.other_manager)
+    response = client_for(world.commissioner).get(PORTFOLIO)
+    pipeline = response.context["charts"][0]
+    assert sum(n for _, n in pipeline["rows"]) == 2
+    assert {tile["id"]: tile["value"] for tile in response.context["tiles"]}["in-flight"] == 2
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(client_for, world):
+    world.home.name = '=HYPERLINK("http://evil.example","click")'
+    world.home.save()
+    response = client_for(world.commissioner).get(reverse("dashboards:portfolio_csv"))
+    names = [row[0] for row in csv_rows(response)[1:]]
+    assert '\'=HYPERLINK("http://evil.example","click")' in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+
+
+def test_csv_follows_the_filters(client_for, world):
+    response = client_for(world.commissioner).get(reverse("dashboards:portfolio_csv"), {"q": "A22222"})
+    assert [row[1] for row in csv_rows(response)[1:]] == ["A22222"]
+
+
+def test_other_commissioner_cannot_drill_down_into_this_icb(client_for, world):
+    url = reverse("dashboards:migration", args=[world.migration.pk])
+    assert client_for(world.other_commissioner).get(url).status_code == 404
+
+
+def test_page_out_of_range_shows_the_last_page(client_for, world):
+    response = client_for(world.commissioner).get(PORTFOLIO, {"page": "40"})
+    assert response.context["page"].number == 1
