@@ -119,7 +119,7 @@ def range_chart(chart_id: str, title: str, summary: str, ranges: list[tuple[str,
             '<text x="{lx}" y="{ty}" text-anchor="end" fill="{ink}" font-size="14">{label}</text>'
             '<line x1="{x1}" y1="{ly}" x2="{x2}" y2="{ly}" stroke="{ink}" stroke-width="2"></line>'
             '<circle cx="{mx}" cy="{ly}" r="6" fill="{blue}"></circle>'
-            '<text x="{vx}" y="{ty}" fill="{ink}" font-size="14">{median:g} days</text>',
+            '<text x="{vx}" y="{ty}" fill="{ink}" font-size="14">{median} days</text>',
             lx=LABEL_WIDTH - 8,
             ty=index * ROW_HEIGHT + 18,
             ink=INK,
@@ -130,7 +130,7 @@ def range_chart(chart_id: str, title: str, summary: str, ranges: list[tuple[str,
             mx=LABEL_WIDTH + _scale(median, maximum, plot),
             blue=BLUE,
             vx=LABEL_WIDTH + _scale(longest, maximum, plot) + 10,
-            median=median,
+            median=f"{median:g}",
         )
         for index, (label, shortest, median, longest) in enumerate(ranges)
     ]

@@ -166,3 +166,12 @@ def test_other_commissioner_cannot_drill_down_into_this_icb(client_for, world):
 def test_page_out_of_range_shows_the_last_page(client_for, world):
     response = client_for(world.commissioner).get(PORTFOLIO, {"page": "40"})
     assert response.context["page"].number == 1
+
+
+def test_charts_render_once_practices_have_gone_live(client_for, world):
+    world.migration.went_live_on = world.migration.go_live_date
+    world.migration.save()
+    response = client_for(world.commissioner).get(PORTFOLIO)
+    cutover = response.context["charts"][2]
+    assert cutover["rows"] == [["EMIS to TPP", 1, "7", 7, 7]]
+    assert b"7 days</text>" in response.content
