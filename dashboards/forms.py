@@ -13,8 +13,8 @@ SEARCH_MAX_LENGTH = 100
 
 
 def month_choices(today: datetime.date) -> list[tuple[str, str]]:
-    """Two years back to two years ahead, as ("2027-03", "March 2027")."""
-    months = [month_start(today, offset) for offset in range(-24, 25)]
+    """A year back to a year ahead, as ("2027-03", "March 2027")."""
+    months = [month_start(today, offset) for offset in range(-12, 13)]
     return [("", "Any month")] + [(f"{m:%Y-%m}", date_format(m, "F Y")) for m in months]
 
 

@@ -1,12 +1,15 @@
 """Turn dashboard figures into what templates show: table rows, sort links, tiles, charts and CSV cells."""
 
 import datetime
+from functools import cache
 
 from django.http import QueryDict
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 
 from checklists.models import MigrationStage
 from checklists.presenters import stage_tag
+from golive.core.components import render_component
 
 from . import charts, rag
 
@@ -29,8 +32,10 @@ def rag_tag(status: str) -> dict:
     return {"text": rag.RAG_LABELS[status], "classes": RAG_TAG_CLASSES[status]}
 
 
-def rag_reason(code: str) -> str:
-    return rag.RULE_TEXT.get(code, "") if code != "finished" else ""
+def rag_reason(rank: int) -> str:
+    """Why a migration is red or amber (nothing for green)."""
+    rule = rag.rule_of(rank)
+    return rule.text if rule and rule.status != rag.GREEN else ""
 
 
 def window_days_left(migration, today: datetime.date) -> int | None:
@@ -44,12 +49,25 @@ def long_date(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
+@cache
+def _stage_tag_html(stage: str) -> SafeString:
+    return render_component("tag", stage_tag(stage))
+
+
+@cache
+def _rag_tag_html(status: str) -> SafeString:
+    return render_component("tag", rag_tag(status))
+
+
 def decorate_rows(rows, today: datetime.date) -> None:
-    """Add display values to the page's rows (only the rows on the page, never the whole portfolio)."""
+    """Add display values to the page's rows (only the rows on the page, never the whole portfolio).
+
+    Tags are rendered once per process for each stage and status: a table of them is the same few tags repeated.
+    """
     for migration in rows:
-        migration.stage_tag = stage_tag(migration.stage)
-        migration.rag_tag = rag_tag(migration.rag)
-        migration.rag_reason_text = rag_reason(migration.rag_reason)
+        migration.stage_tag_html = _stage_tag_html(migration.stage)
+        migration.rag_tag_html = _rag_tag_html(rag.status_of(migration.rag_rank))
+        migration.rag_reason_text = rag_reason(migration.rag_rank)
         migration.window_left = window_days_left(migration, today)
 
 
@@ -256,7 +274,7 @@ def csv_row(migration, today: datetime.date) -> list:
         migration.steps_total,
         migration.steps_overdue,
         "" if left is None else left,
-        rag.RAG_LABELS[migration.rag],
-        rag_reason(migration.rag_reason),
+        rag.RAG_LABELS[rag.status_of(migration.rag_rank)],
+        rag_reason(migration.rag_rank),
     ]
     return [csv_cell(value) for value in values]

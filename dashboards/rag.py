@@ -101,8 +101,6 @@ RULES: list[Rule] = [
         lambda t: LIVE_NOT_FINISHED & Q(read_only_ends_on__lte=t.window_amber_by, end_of_migration_open__gt=0),
     ),
 ]
-RULE_TEXT = {rule.code: rule.text for rule in RULES}
-GREEN_TEXT = "Green: no rule above applies"
 
 
 def step_counts(thresholds: Thresholds) -> dict:
@@ -120,36 +118,41 @@ def step_counts(thresholds: Thresholds) -> dict:
     }
 
 
-def rag_expression(thresholds: Thresholds) -> Case:
+# Each rule gets a rank: its status first (red 0, amber 1, green 2), then its place in RULES. One CASE in SQL
+# then gives the status (rank // RANK_SPAN), the rule that decided it (rank % RANK_SPAN) and a sort order.
+RANK_SPAN = 100
+DEFAULT_RANK = RAG_ORDER[GREEN] * RANK_SPAN + len(RULES)
+
+
+def rank_of(index: int, rule: Rule) -> int:
+    return RAG_ORDER[rule.status] * RANK_SPAN + index
+
+
+def rag_rank_expression(thresholds: Thresholds) -> Case:
     return Case(
-        *[When(rule.condition(thresholds), then=Value(rule.status)) for rule in RULES],
-        default=Value(GREEN),
-        output_field=models.CharField(),
-    )
-
-
-def rag_reason_expression(thresholds: Thresholds) -> Case:
-    """The code of the first rule that matched, so the page can say why a migration is red or amber."""
-    return Case(
-        *[When(rule.condition(thresholds), then=Value(rule.code)) for rule in RULES],
-        default=Value(""),
-        output_field=models.CharField(),
-    )
-
-
-def rag_order_expression(thresholds: Thresholds) -> Case:
-    return Case(
-        *[When(rule.condition(thresholds), then=Value(RAG_ORDER[rule.status])) for rule in RULES],
-        default=Value(RAG_ORDER[GREEN]),
+        *[When(rule.condition(thresholds), then=Value(rank_of(i, rule))) for i, rule in enumerate(RULES)],
+        default=Value(DEFAULT_RANK),
         output_field=models.IntegerField(),
     )
 
 
+def status_of(rank: int) -> str:
+    return {order: status for status, order in RAG_ORDER.items()}[rank // RANK_SPAN]
+
+
+def rule_of(rank: int) -> Rule | None:
+    """The rule that decided a rank, or None when no rule applied (green by default)."""
+    index = rank % RANK_SPAN
+    return RULES[index] if index < len(RULES) else None
+
+
+def rank_range(status: str) -> tuple[int, int]:
+    """Ranks of one status, for filtering and counting: [first, last]."""
+    first = RAG_ORDER[status] * RANK_SPAN
+    return first, first + RANK_SPAN - 1
+
+
 def with_rag(queryset, today: datetime.date):
-    """Annotate step counts, `rag`, `rag_reason` and `rag_order` on a Migration queryset."""
+    """Annotate the step counts and `rag_rank` on a Migration queryset (see status_of and rule_of)."""
     thresholds = Thresholds.on(today)
-    return queryset.annotate(**step_counts(thresholds)).annotate(
-        rag=rag_expression(thresholds),
-        rag_reason=rag_reason_expression(thresholds),
-        rag_order=rag_order_expression(thresholds),
-    )
+    return queryset.annotate(**step_counts(thresholds)).annotate(rag_rank=rag_rank_expression(thresholds))

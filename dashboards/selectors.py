@@ -98,7 +98,7 @@ SORT_FIELDS = {
     "done": ["percent_done", "pk"],
     "overdue": ["steps_overdue", "pk"],
     "window": ["read_only_ends_on", "pk"],
-    "rag": ["rag_order", "go_live_date", "pk"],
+    "rag": ["rag_rank", "go_live_date", "pk"],
 }
 DEFAULT_SORT = "rag"
 
@@ -120,13 +120,14 @@ def portfolio(
 ) -> QuerySet[Migration]:
     """One row per migration with progress, overdue counts and RAG; one query per page of rows."""
     rows = rag.with_rag(migrations.with_stage(today), today).annotate(
-        stage_order=_stage_order(),
         percent_done=Case(
             When(steps_total=0, then=Value(0)),
             default=F("steps_closed") * 100 / F("steps_total"),
             output_field=IntegerField(),
         ),
     )
+    if sort == "stage":
+        rows = rows.annotate(stage_order=_stage_order())  # only when asked: it repeats the stage CASE in SQL
     rows = _filtered(rows, filters)
     fields = SORT_FIELDS.get(sort, SORT_FIELDS[DEFAULT_SORT])
     order = [f"-{field}" if descending else field for field in fields]
@@ -137,7 +138,7 @@ def _filtered(rows: QuerySet[Migration], filters: PortfolioFilters) -> QuerySet[
     if filters.stage:
         rows = rows.filter(stage=filters.stage)
     if filters.rag:
-        rows = rows.filter(rag=filters.rag)
+        rows = rows.filter(rag_rank__range=rag.rank_range(filters.rag))
     if filters.supplier_pair:
         rows = rows.filter(old_supplier_id=filters.supplier_pair[0], new_supplier_id=filters.supplier_pair[1])
     if filters.go_live_from:
@@ -168,9 +169,9 @@ def summary_counts(migrations: QuerySet[Migration], today: datetime.date) -> dic
     return rows.aggregate(
         total=Count("pk"),
         in_flight=Count("pk", filter=Q(completed_on__isnull=True)),
-        red=Count("pk", filter=Q(rag=rag.RED)),
-        amber=Count("pk", filter=Q(rag=rag.AMBER)),
-        green=Count("pk", filter=Q(rag=rag.GREEN)),
+        red=Count("pk", filter=Q(rag_rank__range=rag.rank_range(rag.RED))),
+        amber=Count("pk", filter=Q(rag_rank__range=rag.rank_range(rag.AMBER))),
+        green=Count("pk", filter=Q(rag_rank__range=rag.rank_range(rag.GREEN))),
         windows_ending=Count(
             "pk",
             filter=Q(

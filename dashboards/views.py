@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from checklists import presenters as checklist_presenters
 from checklists import selectors as checklist_selectors
 
-from . import presenters, selectors
+from . import presenters, rag, selectors
 from .forms import PortfolioFilterForm
 
 PAGE_SIZE = 25
@@ -134,8 +134,8 @@ def migration(request, pk):
         {
             "migration": migration,
             "summary": summary,
-            "rag_tag": presenters.rag_tag(summary.rag),
-            "rag_reason": presenters.rag_reason(summary.rag_reason),
+            "rag_tag": presenters.rag_tag(rag.status_of(summary.rag_rank)),
+            "rag_reason": presenters.rag_reason(summary.rag_rank),
             "stage_tag": checklist_presenters.stage_tag(migration.stage_on(today)),
             "countdown": checklist_presenters.read_only_countdown(migration, today),
             "key_dates_summary": {"rows": checklist_presenters.key_dates_rows(migration)},

@@ -132,7 +132,8 @@ def make(fields: dict, steps: list[dict]) -> Migration:
 def test_rag_rules(db, fields, steps, status, code):
     migration = make(fields, steps)
     row = rag.with_rag(Migration.objects.filter(pk=migration.pk), TODAY).get()
-    assert (row.rag, row.rag_reason) == (status, code)
+    rule = rag.rule_of(row.rag_rank)
+    assert (rag.status_of(row.rag_rank), rule.code if rule else "") == (status, code)
 
 
 def test_thresholds_skip_weekends_and_bank_holidays():
@@ -151,4 +152,5 @@ def test_filtering_and_counting_by_rag_agree_with_the_rows(db):
     migrations = [make(fields, steps) for _, fields, steps, _, _ in SCENARIOS]
     queryset = rag.with_rag(Migration.objects.filter(pk__in=[m.pk for m in migrations]), TODAY)
     expected = {status: sum(1 for row in SCENARIOS if row[3] == status) for status in rag.RAG_LABELS}
-    assert {status: queryset.filter(rag=status).count() for status in rag.RAG_LABELS} == expected
+    counts = {status: queryset.filter(rag_rank__range=rag.rank_range(status)).count() for status in rag.RAG_LABELS}
+    assert counts == expected

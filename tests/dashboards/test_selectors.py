@@ -95,7 +95,7 @@ def test_summary_counts_match_the_rows(portfolio_data):
     assert counts["total"] == 40
     assert counts["in_flight"] == sum(1 for m in rows if not m.completed_on)
     for status in rag.RAG_LABELS:
-        assert counts[status] == sum(1 for m in rows if m.rag == status)
+        assert counts[status] == sum(1 for m in rows if rag.status_of(m.rag_rank) == status)
     assert counts["windows_ending"] == sum(
         1 for m in rows if m.went_live_on and not m.completed_on and 0 <= (m.read_only_ends_on - TODAY).days <= 14
     )
@@ -127,7 +127,7 @@ def test_filters_by_stage_rag_pair_and_month_match_python(portfolio_data):
     sample = rows[0]
     filters = selectors.PortfolioFilters(
         stage=sample.stage,
-        rag=sample.rag,
+        rag=rag.status_of(sample.rag_rank),
         supplier_pair=(sample.old_supplier_id, sample.new_supplier_id),
         go_live_from=sample.go_live_date.replace(day=1),
         go_live_to=selectors.month_start(sample.go_live_date, 1),
@@ -137,7 +137,7 @@ def test_filters_by_stage_rag_pair_and_month_match_python(portfolio_data):
         m.pk
         for m in rows
         if m.stage == sample.stage
-        and m.rag == sample.rag
+        and rag.status_of(m.rag_rank) == rag.status_of(sample.rag_rank)
         and (m.old_supplier_id, m.new_supplier_id) == (sample.old_supplier_id, sample.new_supplier_id)
         and (m.go_live_date.year, m.go_live_date.month) == (sample.go_live_date.year, sample.go_live_date.month)
     }
