@@ -87,33 +87,32 @@ def main() -> None:
                 floor,
             )
         )
-        servers.append(
-            portfolio.start_server(
-                portfolio.gunicorn_args("golive.wsgi:application", portfolio.GOLIVE_PORT),
-                env,
-                portfolio.GOLIVE_PORT,
-                ROOT,
-            )
-        )
+        golive_args = portfolio.gunicorn_args("golive.wsgi:application", portfolio.GOLIVE_PORT)
+        servers.append(portfolio.start_server(golive_args, env, portfolio.GOLIVE_PORT, ROOT))
+        uncached_env = {**env, "DASHBOARD_CACHE_SECONDS": "0"}
+        uncached_args = portfolio.gunicorn_args("golive.wsgi:application", portfolio.GOLIVE_UNCACHED_PORT)
+        servers.append(portfolio.start_server(uncached_args, uncached_env, portfolio.GOLIVE_UNCACHED_PORT, ROOT))
         proxy = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+        commissioner = {**proxy, "Cookie": f"__Host-sessionid={commissioner_session}"}
+        admin = {**proxy, "Cookie": f"__Host-sessionid={admin_session}"}
         floor_page = portfolio.Target("floor /floor/page", portfolio.FLOOR_PORT, "/floor/page", {})
         floor_page.headers = {"Cookie": portfolio.floor_cookie()}
-        icb_page = portfolio.Target(
-            "portfolio (one ICB)",
-            portfolio.GOLIVE_PORT,
-            "/dashboards/",
-            {**proxy, "Cookie": f"__Host-sessionid={commissioner_session}"},
-        )
-        national_page = portfolio.Target(
-            "portfolio (national, admin)",
-            portfolio.GOLIVE_PORT,
-            "/dashboards/",
-            {**proxy, "Cookie": f"__Host-sessionid={admin_session}"},
-        )
+        icb_page = portfolio.Target("portfolio, one ICB", portfolio.GOLIVE_PORT, "/dashboards/", commissioner)
+        targets = [
+            floor_page,
+            icb_page,
+            portfolio.Target(
+                "portfolio, one ICB, no cache", portfolio.GOLIVE_UNCACHED_PORT, "/dashboards/", commissioner
+            ),
+            portfolio.Target("portfolio, national", portfolio.GOLIVE_PORT, "/dashboards/", admin),
+            portfolio.Target("portfolio, national, no cache", portfolio.GOLIVE_UNCACHED_PORT, "/dashboards/", admin),
+        ]
         portfolio.check(floor_page, b"<table")
-        portfolio.check(icb_page, b"Migrations in NHS Bench 00")
-        portfolio.check(national_page, b"Migrations in England")
-        results = portfolio.measure([floor_page, icb_page, national_page])
+        for target in targets[1:]:
+            portfolio.check(
+                target, b"Migrations in NHS Bench 00" if target.headers is commissioner else b"Migrations in England"
+            )
+        results = portfolio.measure(targets)
     finally:
         for server in servers:
             portfolio.stop_server(server)
@@ -123,7 +122,7 @@ def main() -> None:
     for name, result in results.items():
         ratio = result.requests_per_second / floor_rate if floor_rate else 0
         print(
-            f"  {name:<28} {result.requests_per_second:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
+            f"  {name:<32} {result.requests_per_second:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
             f"ratio to floor {ratio:4.2f}  errors {result.errors}"
         )
     icb_ratio = results[icb_page.name].requests_per_second / floor_rate

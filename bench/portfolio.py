@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GOLIVE_PORT = 8998
+GOLIVE_UNCACHED_PORT = 8997  # the same app with the dashboard cache off, to show the cost of a miss
 FLOOR_PORT = 8999
 CONCURRENCY = 8
-ROUND_SECONDS = 8
+ROUND_SECONDS = 6
 ROUNDS = 3
 WORKERS = 4
 
@@ -158,7 +159,7 @@ def measure(targets: list[Target], log=print) -> dict[str, Result]:
             result = load(target, ROUND_SECONDS)
             runs[target.name].append(result)
             log(
-                f"  round {round_number} {target.name:<28} {result.requests_per_second:8.1f} req/s  "
+                f"  round {round_number} {target.name:<32} {result.requests_per_second:8.1f} req/s  "
                 f"p50 {result.p50_ms:7.1f} ms  errors {result.errors}"
             )
     return {

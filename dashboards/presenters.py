@@ -1,8 +1,10 @@
 """Turn dashboard figures into what templates show: table rows, sort links, tiles, charts and CSV cells."""
 
 import datetime
+import hashlib
 from functools import cache
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
@@ -69,6 +71,24 @@ def decorate_rows(rows, today: datetime.date) -> None:
         migration.rag_tag_html = _rag_tag_html(rag.status_of(migration.rag_rank))
         migration.rag_reason_text = rag_reason(migration.rag_rank)
         migration.window_left = window_days_left(migration, today)
+
+
+def content_cache_key(page: str, scope, params: QueryDict, today: datetime.date) -> str | None:
+    """A cache key for content that depends only on the ICBs in scope, the ICBs on offer, the query and the day.
+
+    Two users get the same key only if they may see exactly the same migrations and choices. None: no caching.
+    """
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return None
+    parts = [
+        page,
+        today.isoformat(),
+        "national" if scope.national else "icbs",
+        ",".join(str(pk) for pk in sorted(scope.icb_ids)),
+        ",".join(str(icb.pk) for icb in scope.icbs),
+        "&".join(f"{key}={value}" for key, values in sorted(params.lists()) for value in values),
+    ]
+    return "dashboards:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def query_string(params: QueryDict, **changes) -> str:

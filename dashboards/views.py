@@ -3,10 +3,13 @@
 import csv
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -27,9 +30,9 @@ class _Echo:
         return value
 
 
-def _portfolio(request, today: datetime.date) -> dict:
+def _portfolio(request, today: datetime.date, scope=None) -> dict:
     """Scope, filters and sorted rows shared by the page, the print page and the CSV."""
-    scope = selectors.dashboard_scope(request.user, request.GET.get("icb"))
+    scope = scope or selectors.dashboard_scope(request.user, request.GET.get("icb"))
     migrations = selectors.scoped_migrations(request.user, scope)
     form = PortfolioFilterForm(
         request.GET or None, today=today, pairs=selectors.supplier_pairs(migrations), scope=scope
@@ -50,14 +53,31 @@ def _portfolio(request, today: datetime.date) -> dict:
 
 @require_GET
 def portfolio(request):
+    """The portfolio page. Its content is cached briefly per scope and query string (docs/decisions)."""
     today = timezone.localdate()
-    context = _portfolio(request, today)
-    page = Paginator(context["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
-    presenters.decorate_rows(page, today)
-    migrations = context["migrations"]
+    scope = selectors.dashboard_scope(request.user, request.GET.get("icb"))
+    key = presenters.content_cache_key("portfolio", scope, request.GET, today)
+    content = cache.get(key) if key else None
+    if content is None:
+        content = _portfolio_content(request, today, scope)
+        if key:
+            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
     return render(
         request,
         "dashboards/portfolio.html",
+        {"scope": scope, "content": content["html"], "page_has_errors": content["has_errors"]},
+    )
+
+
+def _portfolio_content(request, today: datetime.date, scope) -> dict:
+    """Everything inside the page's main content, rendered; it depends only on the scope and the query string."""
+    context = _portfolio(request, today, scope)
+    page = Paginator(context["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
+    presenters.decorate_rows(page, today)
+    migrations = context["migrations"]
+    has_errors = context["form"].is_bound and bool(context["form"].errors)
+    html = render_to_string(
+        "dashboards/_portfolio_content.html",
         {
             **context,
             "page": page,
@@ -73,9 +93,9 @@ def portfolio(request):
             "definitions": presenters.DEFINITIONS,
             "rag_rules": presenters.rag_rules(),
             "data_as_of": timezone.now(),
-            "page_has_errors": context["form"].is_bound and bool(context["form"].errors),
         },
     )
+    return {"html": html, "has_errors": has_errors}
 
 
 @require_GET

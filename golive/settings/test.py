@@ -10,3 +10,5 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
+# Tests see every change at once; tests/dashboards turns the cache on where they test it.
+DASHBOARD_CACHE_SECONDS = 0

@@ -175,3 +175,41 @@ def test_charts_render_once_practices_have_gone_live(client_for, world):
     cutover = response.context["charts"][2]
     assert cutover["rows"] == [["EMIS to TPP", 1, "7", 7, 7]]
     assert b"7 days</text>" in response.content
+
+
+@pytest.fixture
+def dashboard_cache(settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_cached_portfolio_is_reused_for_the_same_scope_and_filters(client_for, world, dashboard_cache):
+    client = client_for(world.commissioner)
+    client.get(PORTFOLIO)
+    world.make_migration(PracticeFactory(icb=world.north, name="Newly Added Surgery"), world.commissioner)
+    assert b"Newly Added Surgery" not in client.get(PORTFOLIO).content
+    assert b"Newly Added Surgery" in client.get(PORTFOLIO, {"q": "newly"}).content
+
+
+def test_cached_portfolio_is_never_shared_with_another_icb(client_for, world, dashboard_cache):
+    client_for(world.commissioner).get(PORTFOLIO)
+    response = client_for(world.other_commissioner).get(PORTFOLIO)
+    assert b"Castle Street Surgery" in response.content
+    assert b"Riverside Surgery" not in response.content
+
+
+def test_cached_portfolio_still_checks_who_is_asking(client_for, world, dashboard_cache):
+    client_for(world.commissioner).get(PORTFOLIO, {"icb": world.north.pk})
+    assert client_for(world.manager).get(PORTFOLIO, {"icb": world.north.pk}).status_code == 403
+    assert client_for(world.other_commissioner).get(PORTFOLIO, {"icb": world.north.pk}).status_code == 404
+
+
+def test_cached_page_uses_fewer_queries(client_for, world, dashboard_cache, django_assert_max_num_queries):
+    client = client_for(world.commissioner)
+    client.get(PORTFOLIO)
+    with django_assert_max_num_queries(4):
+        client.get(PORTFOLIO)
