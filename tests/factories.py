@@ -2,7 +2,18 @@ import datetime
 
 import factory
 
-from checklists.models import ChecklistTemplate, Migration, Step, TemplateStep, WindowSource
+from checklists.models import (
+    ChecklistTemplate,
+    CheckResult,
+    CheckRound,
+    DataCheck,
+    Issue,
+    IssueSeverity,
+    Migration,
+    Step,
+    TemplateStep,
+    WindowSource,
+)
 from practices.models import ICB, Membership, Practice, Role, Supplier, User
 
 
@@ -113,3 +124,29 @@ class StepFactory(factory.django.DjangoModelFactory):
     anchor = "go_live"
     offset_working_days = 0
     due_date = factory.LazyAttribute(lambda o: o.migration.go_live_date)
+
+
+class DataCheckFactory(factory.django.DjangoModelFactory):
+    """A passed go-live round check; pass `area`, and `checked_by` a user at the practice."""
+
+    class Meta:
+        model = DataCheck
+
+    migration = factory.SubFactory(MigrationFactory)
+    area = "qof"
+    round = CheckRound.GO_LIVE
+    result = CheckResult.PASSED
+    records_checked = 50
+    problems_found = 0
+    checked_on = factory.LazyAttribute(lambda o: o.migration.fdp_date)
+    checked_by = factory.SubFactory(UserFactory)
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    migration = factory.SubFactory(MigrationFactory)
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    severity = IssueSeverity.MEDIUM
+    raised_by = factory.SubFactory(UserFactory)

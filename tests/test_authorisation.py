@@ -4,6 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from golive.core.models import AuditEvent
+from tests.factories import IssueFactory
 
 
 def _patterns(resolver, namespace=""):
@@ -41,7 +42,9 @@ def ids_for(world) -> dict:
 
 
 # Apps add their own object ids here: kwarg name → function(world) returning a home-practice object's id.
-EXTRA_IDS: dict = {}
+EXTRA_IDS: dict = {
+    "issue_pk": lambda world: IssueFactory(migration=world.migration, raised_by=world.manager).pk,
+}
 
 
 def _snapshot():

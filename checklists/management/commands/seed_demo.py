@@ -7,9 +7,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from checklists.models import Migration, StepStatus, WindowSource
+from checklists import selectors, services
+from checklists.models import (
+    CURRENT_GO_LIVE_STATEMENT,
+    CheckArea,
+    CheckResult,
+    CheckRound,
+    GoLiveSignOff,
+    IssueSeverity,
+    IssueStatus,
+    Migration,
+    StepStatus,
+    WindowSource,
+)
 from checklists.scheduling import add_working_days
 from checklists.services import migration_create, template_load_default
+from golive.core.audit import audit_record
 from practices.models import ICB, Membership, Practice, Role, Supplier, User
 
 DEMO_PASSWORD = "golive-demo-password"
@@ -43,6 +56,8 @@ USERS = [
     ("lead@riverside.example", "Dr Lena Okafor", Role.CLINICAL_LEAD, "A10001"),
     ("manager@hillview.example", "Harry Green", Role.PRACTICE_MANAGER, "A10002"),
     ("manager@oakwood.example", "Olivia Brown", Role.PRACTICE_MANAGER, "B20001"),
+    ("manager@northgate.example", "Nadia Khan", Role.PRACTICE_MANAGER, "A10004"),
+    ("manager@beacon.example", "Ben Carter", Role.PRACTICE_MANAGER, "B20002"),
     ("commissioner@north.example", "Nina North", Role.COMMISSIONER, "QND"),
     ("commissioner@south.example", "Simon South", Role.COMMISSIONER, "QSD"),
 ]
@@ -113,6 +128,7 @@ class Command(BaseCommand):
                     **key_dates_for(stage, today, window),
                 )
                 self._progress(migration, stage, today, admin)
+                self._go_live_day(migration, stage)
                 created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} migrations created)."))
 
@@ -128,3 +144,100 @@ class Command(BaseCommand):
             migration.steps.update(status=StepStatus.DONE, completed_at=timezone.now(), completed_by=actor)
             migration.completed_on = migration.read_only_ends_on
         migration.save(update_fields=["went_live_on", "completed_on"])
+
+    def _go_live_day(self, migration, stage):
+        """Data re-checks, issues and, once live, the go-live sign-off and the supplier's confirmation."""
+        manager = User.objects.filter(
+            memberships__practice=migration.practice, memberships__role=Role.PRACTICE_MANAGER
+        ).first()
+        if manager is None or stage not in {"cutover", "live", "window_ending"}:
+            return
+        if stage == "cutover":
+            # Re-checks under way: one failure still blocks the sign-off.
+            for area, result, problems in [
+                (CheckArea.QOF, CheckResult.PASSED, 0),
+                (CheckArea.CYTOLOGY, CheckResult.FAILED, 14),
+                (CheckArea.IDP_SAMPLE, CheckResult.PASSED_WITH_ISSUES, 2),
+            ]:
+                services.data_check_record(
+                    user=manager,
+                    migration=migration,
+                    area=area,
+                    round=CheckRound.FDP,
+                    result=result,
+                    records_checked=60,
+                    problems_found=problems,
+                    checked_on=migration.fdp_date,
+                    supplier_reference=f"RC-{migration.pk}-{area}",
+                )
+            services.issue_raise(
+                user=manager,
+                migration=migration,
+                title="Cytology recall dates missing after extract",
+                severity=IssueSeverity.HIGH,
+                owner=manager,
+                supplier_reference=f"INC-{migration.pk}01",
+            )
+            return
+        for area in selectors.GO_LIVE_REQUIRED_AREAS:
+            services.data_check_record(
+                user=manager,
+                migration=migration,
+                area=area,
+                round=CheckRound.GO_LIVE,
+                result=CheckResult.PASSED_WITH_ISSUES if area == CheckArea.LOCAL_CODES else CheckResult.PASSED,
+                records_checked=80,
+                problems_found=3 if area == CheckArea.LOCAL_CODES else 0,
+                checked_on=migration.fdp_date,
+            )
+        self._sign_off_on_go_live_day(migration, manager)
+        services.supplier_confirmation_record(
+            user=manager,
+            migration=migration,
+            told_on=migration.go_live_date,
+            contact=f"{migration.new_supplier} migration project manager",
+            reference=f"GL-{migration.pk:04d}",
+        )
+        services.issue_raise(
+            user=manager,
+            migration=migration,
+            title="Degraded allergies need recoding",
+            description="About 40 records, listed in the supplier's report",
+            severity=IssueSeverity.CRITICAL,
+            owner=manager,
+            supplier_reference=f"INC-{migration.pk}02",
+        )
+        fixed = services.issue_raise(
+            user=manager, migration=migration, title="Two local codes mapped to the wrong Read code", severity="low"
+        )
+        services.issue_update(
+            user=manager,
+            issue=fixed,
+            expected_version=fixed.version,
+            title=fixed.title,
+            severity=fixed.severity,
+            status=IssueStatus.RESOLVED,
+            resolution_note="Remapped by the supplier",
+        )
+
+    def _sign_off_on_go_live_day(self, migration, manager):
+        """The sign-off as it was made on the go-live date (the service would date it today)."""
+        sign_off = GoLiveSignOff.objects.create(
+            migration=migration,
+            sequence=1,
+            signed_by=manager,
+            signed_by_name=manager.get_full_name(),
+            role=Role.PRACTICE_MANAGER,
+            signed_at=timezone.make_aware(datetime.datetime.combine(migration.go_live_date, datetime.time(10, 30))),
+            statement_version=CURRENT_GO_LIVE_STATEMENT,
+            readiness_snapshot=selectors.go_live_readiness(migration).snapshot(),
+        )
+        audit_record(
+            actor=manager,
+            action="go_live.signed_off",
+            obj=sign_off,
+            after={"sign_off": 1, "statement_version": CURRENT_GO_LIVE_STATEMENT},
+            reason="Demo data",
+            practice_id=migration.practice_id,
+            migration_id=migration.pk,
+        )
