@@ -2,8 +2,17 @@ import datetime
 
 import factory
 
-from checklists.models import ChecklistTemplate, Migration, Step, TemplateStep, WindowSource
-from practices.models import ICB, Membership, Practice, Role, Supplier, User
+from checklists.models import (
+    ChecklistTemplate,
+    MeshChange,
+    MeshPartnerNotice,
+    Migration,
+    Step,
+    TemplateStep,
+    ThirdPartyLink,
+    WindowSource,
+)
+from practices.models import ICB, Membership, Practice, Role, Supplier, ThirdPartyService, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -113,3 +122,38 @@ class StepFactory(factory.django.DjangoModelFactory):
     anchor = "go_live"
     offset_working_days = 0
     due_date = factory.LazyAttribute(lambda o: o.migration.go_live_date)
+
+
+class ThirdPartyServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThirdPartyService
+
+    name = factory.Sequence(lambda n: f"Linked service {n}")
+    category = "document_management"
+    company = "Test Systems Ltd"
+    notice_working_days = 5
+
+
+class ThirdPartyLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThirdPartyLink
+
+    migration = factory.SubFactory(MigrationFactory)
+    service = factory.SubFactory(ThirdPartyServiceFactory)
+
+
+class MeshChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeshChange
+
+    migration = factory.SubFactory(MigrationFactory)
+    old_mailbox = "A12345OT001"
+    new_mailbox = "A12345NT001"
+
+
+class MeshPartnerNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeshPartnerNotice
+
+    mesh_change = factory.SubFactory(MeshChangeFactory)
+    partner_name = factory.Sequence(lambda n: f"Partner service {n}")
