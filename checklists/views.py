@@ -317,7 +317,8 @@ def links_setup(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     _require_link_worker(request, migration)
     available = list(selectors.services_available_for(migration))
-    form = LinkSetupForm(request.POST or None, services=available)
+    # Bound on every POST: an empty one (nothing ticked) must show its error, not a fresh form.
+    form = LinkSetupForm(request.POST if request.method == "POST" else None, services=available)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.links_create(
