@@ -294,17 +294,17 @@ class LinkReconfigurationForm(LinkMoveForm):
 
 # URL slug → (status it moves to, form, page heading, button).
 LINK_MOVE_FORMS = {
-    "tell": (LinkStatus.SUPPLIER_TOLD, LinkToldForm, "Record that the supplier was told", "Supplier told"),
-    "switch-off": (LinkStatus.SWITCHED_OFF, LinkSwitchedOffForm, "Record the switch-off", "Switched off"),
+    "tell": (LinkStatus.SUPPLIER_TOLD, LinkToldForm, "Record that the supplier was told", "Record supplier told"),
+    "switch-off": (LinkStatus.SWITCHED_OFF, LinkSwitchedOffForm, "Record the switch-off", "Record switch-off"),
     "request-reconnection": (
         LinkStatus.RECONNECTION_REQUESTED,
         LinkReconnectionRequestedForm,
         "Record the reconnection request",
-        "Reconnection requested",
+        "Record reconnection request",
     ),
-    "reconnect": (LinkStatus.RECONNECTED, LinkReconnectedForm, "Record the reconnection", "Reconnected"),
-    "verify": (LinkStatus.VERIFIED, LinkVerifiedForm, "Record that it works", "Verified working"),
-    "not-needed": (LinkStatus.NOT_NEEDED, LinkNotNeededForm, "Mark as not needed", "Not needed"),
+    "reconnect": (LinkStatus.RECONNECTED, LinkReconnectedForm, "Record the reconnection", "Record reconnection"),
+    "verify": (LinkStatus.VERIFIED, LinkVerifiedForm, "Record that it works", "Record checked working"),
+    "not-needed": (LinkStatus.NOT_NEEDED, LinkNotNeededForm, "Mark as not needed", "Mark not needed"),
 }
 MOVE_SLUG_FOR = {status: slug for slug, (status, *_rest) in LINK_MOVE_FORMS.items()}
 

@@ -293,6 +293,7 @@ def links(request, pk):
             row.status_tag = presenters.link_status_tag(row.link)
             row.due_text = presenters.link_due_text(row)
             row.move_slug = MOVE_SLUG_FOR.get(row.next_status)
+            row.move_label = LINK_MOVE_FORMS[row.move_slug][3] if row.move_slug else ""
     mesh_change = selectors.mesh_change_for(migration)
     return render(
         request,
@@ -306,7 +307,6 @@ def links(request, pk):
             "mesh_partners": list(mesh_change.partner_notices.all()) if mesh_change else [],
             "registrations": selectors.cutover_registrations_for(migration),
             "can_work": can_work_checklist(request.user, migration.practice),
-            "move_labels": {slug: button for slug, (_status, _form, _heading, button) in LINK_MOVE_FORMS.items()},
         },
     )
 

@@ -6,10 +6,12 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checklists import selectors, services
-from checklists.models import CutoverRegistrations, LinkStatus, MeshPartnerNotice, ThirdPartyLink
+from checklists.models import CutoverRegistrations, LinkStatus, ThirdPartyLink
 from checklists.scheduling import add_working_days
 from golive.core.models import AuditEvent
 from practices.models import ThirdPartyService
@@ -286,22 +288,23 @@ def test_tracker_page_shows_links_by_category_with_status_tags(client, world, li
     assert response.status_code == 200
     assert "Document management and scanning" in content
     assert "nhsuk-tag--grey" in content
-    assert 'Supplier told<span class="nhsuk-u-visually-hidden">: Riverside DocMan</span>' in content
+    assert 'Record supplier told<span class="nhsuk-u-visually-hidden">: Riverside DocMan</span>' in content
 
 
 def test_tracker_page_query_count_does_not_grow_with_links(client, world, django_assert_max_num_queries):
     client.force_login(world.manager)
     url = reverse("checklists:links", args=[world.migration.pk])
     ThirdPartyLinkFactory(migration=world.migration)
-    MeshPartnerNoticeFactory(mesh_change__migration=world.migration)
-    with django_assert_max_num_queries(12):
+    notice = MeshPartnerNoticeFactory(mesh_change__migration=world.migration)
+    with CaptureQueriesContext(connection) as few:
         client.get(url)
     for category in ("pathology", "prescribing", "screening", "urgent_care", "other"):
         ThirdPartyLinkFactory.create_batch(3, migration=world.migration, service__category=category)
-    MeshPartnerNoticeFactory.create_batch(5, mesh_change=MeshPartnerNotice.objects.get().mesh_change)
-    with django_assert_max_num_queries(12):
+    MeshPartnerNoticeFactory.create_batch(5, mesh_change=notice.mesh_change)
+    with django_assert_max_num_queries(len(few)):
         response = client.get(url)
     assert response.content.decode().count('id="link-') == 16
+    assert len(few) <= 10
 
 
 def test_migration_page_shows_links_still_to_reconnect_and_registrations(client, world, link):
