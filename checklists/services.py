@@ -367,6 +367,11 @@ LINK_BACK = {
 }
 
 
+def link_moves_from(status: str) -> list[str]:
+    """The forward moves a link at `status` may make, in the order they are offered."""
+    return [to_status for to_status, (allowed_from, _fields) in LINK_MOVES.items() if status in allowed_from]
+
+
 def _link_snapshot(link: ThirdPartyLink) -> dict:
     def day(value):
         return value.isoformat() if value else None
@@ -451,7 +456,7 @@ def link_move(
         raise ValueError(f"Moving to {to_status} records exactly {fields}")
     with transaction.atomic():
         current = _locked_link(link, expected_version)
-        current.migration = link.migration
+        current.migration = link.migration  # already loaded and scoped; saves a query for the audit's practice
         if current.status not in allowed_from:
             raise LinkMoveRefused(
                 f"{current.service} cannot be marked “{LinkStatus(to_status).label.lower()}”"
@@ -476,7 +481,7 @@ def link_move_back(*, user, link: ThirdPartyLink, reason: str, expected_version:
         raise LinkMoveRefused("Enter why you are moving this link back", "reason")
     with transaction.atomic():
         current = _locked_link(link, expected_version)
-        current.migration = link.migration
+        current.migration = link.migration  # already loaded and scoped; saves a query for the audit's practice
         if current.status not in LINK_BACK:
             raise LinkMoveRefused(f"{current.service} is at its first stage and cannot move back")
         to_status, cleared = LINK_BACK[current.status]
@@ -496,7 +501,7 @@ def link_set_reconfiguration(
     _require_link_worker(user, link.migration)
     with transaction.atomic():
         current = _locked_link(link, expected_version)
-        current.migration = link.migration
+        current.migration = link.migration  # already loaded and scoped; saves a query for the audit's practice
         before = _link_snapshot(current)
         current.reconfiguration_needed = needed
         current.reconfiguration_note = note.strip() if needed else ""

@@ -378,9 +378,8 @@ def link_detail(request, pk, link_pk):
             "due_text": presenters.link_due_text(row),
             "overdue": row.overdue,
             "moves": [
-                (slug, button)
-                for slug, (status, _form, _heading, button) in LINK_MOVE_FORMS.items()
-                if link.status in services.LINK_MOVES[status][0]
+                (MOVE_SLUG_FOR[status], LINK_MOVE_FORMS[MOVE_SLUG_FOR[status]][3])
+                for status in services.link_moves_from(link.status)
             ],
             "can_move_back": link.status in services.LINK_BACK,
             "can_work": can_work_checklist(request.user, migration.practice),

@@ -488,3 +488,71 @@ def test_link_pages_render_for_every_stage(client, world, link):
         "checklists:local_service_add",
     ):
         assert client.get(reverse(name, args=[world.migration.pk])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"waiting": -1, "registered": 0}, "The number waiting must be 0 or more"),
+        ({"waiting": "lots", "registered": 0}, "Enter how many patients are waiting as a whole number"),
+        ({"waiting": 3}, "Enter how many patients have been registered, or 0"),
+    ],
+)
+def test_bad_registration_counts_show_an_error_and_save_nothing(client, world, data, message):
+    client.force_login(world.staff)
+    response = client.post(reverse("checklists:cutover_registrations", args=[world.migration.pk]), data)
+    assert message in response.content.decode()
+    assert not CutoverRegistrations.objects.exists()
+
+
+def test_registration_counts_are_saved_from_the_form(client, world):
+    client.force_login(world.staff)
+    url = reverse("checklists:cutover_registrations", args=[world.migration.pk])
+    assert client.post(url, {"waiting": 5, "registered": 2}).status_code == 302
+    assert CutoverRegistrations.objects.get(migration=world.migration).waiting == 5
+
+
+def test_over_long_mesh_mailbox_shows_an_error_and_saves_nothing(client, world):
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("checklists:mesh_change", args=[world.migration.pk]), {"old_mailbox": "X" * 101, "new_mailbox": ""}
+    )
+    assert "The mailbox ID must be 100 characters or fewer" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="mesh_change.saved").exists()
+
+
+def test_reconfiguration_form_flags_the_link(client, world, link):
+    client.force_login(world.manager)
+    url = reverse("checklists:link_reconfiguration", args=[world.migration.pk, link.pk])
+    response = client.post(url, {"version": 1, "reconfiguration_needed": "true", "reconfiguration_note": "New key"})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.reconfiguration_needed
+    tracker = client.get(reverse("checklists:links", args=[world.migration.pk])).content.decode()
+    assert "Reconfiguration needed" in tracker
+
+
+def test_move_back_form_needs_a_reason(client, world, link):
+    switched_off(world, link)
+    link.refresh_from_db()
+    client.force_login(world.manager)
+    url = reverse("checklists:link_move_back", args=[world.migration.pk, link.pk])
+    response = client.post(url, {"version": link.version, "reason": ""})
+    assert "Enter why you are moving this link back" in response.content.decode()
+    link.refresh_from_db()
+    assert link.status == LinkStatus.SWITCHED_OFF
+
+
+def test_migration_page_query_count_does_not_grow_with_links(client, world, django_assert_max_num_queries):
+    client.force_login(world.manager)
+    url = reverse("checklists:migration", args=[world.migration.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    ThirdPartyLinkFactory.create_batch(10, migration=world.migration)
+    with django_assert_max_num_queries(len(few)):
+        client.get(url)
+
+
+def test_link_in_use_offers_telling_the_supplier_or_not_needed():
+    assert services.link_moves_from(LinkStatus.IN_USE) == [LinkStatus.SUPPLIER_TOLD, LinkStatus.NOT_NEEDED]
+    assert services.link_moves_from(LinkStatus.VERIFIED) == []
