@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
+CSS := static/compiled/nhsuk.css
+
 $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -16,7 +18,10 @@ $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Python and npm packages
+$(CSS): $(STAMP) static_src/scss/nhsuk.scss
+	npm run --silent build:css
+
+install: $(STAMP) $(CSS) ## Create .venv, install Python and npm packages, build the CSS
 
 migrate: install ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput

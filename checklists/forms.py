@@ -169,7 +169,8 @@ class StepTickForm(forms.Form):
 
 class ChecklistFilterForm(forms.Form):
     show = forms.ChoiceField(
-        choices=[("all", "All steps"), ("mine", "My steps"), ("overdue", "Overdue")], required=False
+        choices=[("all", "All steps"), ("this_phase", "This phase"), ("mine", "My steps"), ("overdue", "Overdue")],
+        required=False,
     )
     phase = forms.ChoiceField(required=False)
 

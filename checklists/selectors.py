@@ -109,6 +109,14 @@ def checklist_for_user(
     return sorted(groups.values(), key=lambda group: PHASE_ORDER[group.phase])
 
 
+def current_phase(migration: Migration, today: datetime.date) -> str:
+    """The phase of the next open step due today or later; failing that, of the latest overdue one."""
+    open_steps = migration.steps.filter(status=StepStatus.TODO)
+    upcoming = open_steps.filter(due_date__gte=today).order_by("due_date", "order").values_list("phase", flat=True)
+    phase = upcoming.first() or open_steps.order_by("-due_date", "-order").values_list("phase", flat=True).first()
+    return phase or Phase.END_OF_MIGRATION
+
+
 def _counts(row: dict) -> dict:
     return {"total": row["total"], "closed": row["closed"], "overdue": row["overdue"]}
 

@@ -98,17 +98,22 @@ def checklist(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     today = _today()
     filter_form = ChecklistFilterForm(request.GET or None, phases=Phase.choices)
+    this_phase = selectors.current_phase(migration, today)
     filters = selectors.ChecklistFilters()
     if filter_form.is_valid():
         show = filter_form.cleaned_data["show"]
         filters = selectors.ChecklistFilters(
-            mine=show == "mine", overdue=show == "overdue", phase=filter_form.cleaned_data["phase"]
+            mine=show == "mine",
+            overdue=show == "overdue",
+            phase=this_phase if show == "this_phase" else filter_form.cleaned_data["phase"],
         )
     groups = selectors.checklist_for_user(user=request.user, migration=migration, filters=filters, today=today)
     for group in groups:
         for step in group.steps:
             step.status_tag = presenters.step_status_tag(step, today)
             step.overdue = step.is_overdue(today)
+            step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk])
+            step.tick_url = reverse("checklists:step_tick", args=[migration.pk, step.pk])
     return render(
         request,
         "checklists/checklist.html",
@@ -117,6 +122,8 @@ def checklist(request, pk):
             "groups": groups,
             "filter_form": filter_form,
             "filters": filters,
+            "this_phase": Phase(this_phase).label,
+            "next_url": request.get_full_path(),
             "shown": sum(len(group.steps) for group in groups),
             "can_work": can_work_checklist(request.user, migration.practice),
         },

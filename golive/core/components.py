@@ -12,8 +12,9 @@ only after that has happened. Pass trusted markup through an `html` key as a Dja
 
 from __future__ import annotations
 
+import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
@@ -60,7 +61,30 @@ def _component_template(component: str) -> Template:
 
 def render_component(name: str, params: dict[str, Any] | None = None) -> SafeString:
     """Render the nhsuk-frontend component `name` (its folder name, e.g. "summary-list") with `params`."""
-    template = _component_template(name)
-    html = template.render(params=params or {})
+    params = params or {}
+    if _is_plain(params):
+        # Plain parameters render the same every time: a checklist's 200 status tags cost one render each kind.
+        return _render_plain(name, json.dumps(params, sort_keys=True))
+    return _render(name, params)
+
+
+def _render(name: str, params: dict[str, Any]) -> SafeString:
+    html = _component_template(name).render(params=params)
     # Safe: every text parameter has been escaped by Jinja's autoescape above.
     return mark_safe(html.strip())  # noqa: S308
+
+
+@lru_cache(maxsize=4096)
+def _render_plain(name: str, params_json: str) -> SafeString:
+    return _render(name, json.loads(params_json))
+
+
+def _is_plain(value: Any) -> bool:
+    """True for JSON-like data of exact built-in types; markup (SafeString, Markup) and lazy text are not plain."""
+    if value is None or type(value) in (str, int, float, bool):
+        return True
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain(item) for key, item in value.items())
+    if type(value) in (list, tuple):
+        return all(_is_plain(item) for item in value)
+    return False

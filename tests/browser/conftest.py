@@ -38,7 +38,25 @@ class AccessiblePage:
         self.base_url = base_url
         self.visited: list[str] = []
         self.checked: set[str] = set()
+        self.console_errors: list[str] = []
         page.on("framenavigated", lambda frame: frame == page.main_frame and self.visited.append(frame.url))
+        # CSP violations and script errors surface as console errors: the pages must have none.
+        page.on("console", self._record_console_error)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        # Broken static files (CSS, JS, icons) count too; a page itself may be a deliberate 404.
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type != "document"
+                and self.console_errors.append(f"{response.status} {response.url}")
+            ),
+        )
+
+    def _record_console_error(self, message):
+        # Failed loads are reported by the response listener, with their URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
 
     def goto(self, path: str):
         self.page.goto(self.base_url + path)
@@ -47,7 +65,8 @@ class AccessiblePage:
     def assert_accessible(self):
         """Run axe-core's WCAG 2.2 AA rules on the current page; any violation fails the test."""
         self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol, so the page's strict CSP need not allow it.
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
             WCAG_22_AA,
@@ -72,6 +91,7 @@ def browser_page(chromium, live_server):
     unchecked = accessible.unchecked_pages()
     context.close()
     assert not unchecked, f"Pages visited without an axe check: {unchecked}"
+    assert not accessible.console_errors, f"Console errors (CSP violations, script errors): {accessible.console_errors}"
 
 
 def sign_in(browser: AccessiblePage, email: str, password: str):

@@ -62,3 +62,41 @@ def test_migration_form_errors_show_an_error_summary_that_links_to_the_field(tra
     expect(summary).to_contain_text("Select the old supplier")
     summary.get_by_role("link", name="Select the old supplier").click()
     expect(page.locator("#id_old_supplier")).to_be_focused()
+
+
+def test_every_skeleton_page_passes_axe(transactional_db, world, browser_page):
+    migration = world.migration
+    step = migration.steps.get(code="GL-02")
+    browser_page.goto("/password-reset/")
+    sign_in(browser_page, world.manager.email, PASSWORD)
+    for path in [
+        "/",
+        f"/migrations/{migration.pk}/",
+        f"/migrations/{migration.pk}/checklist/",
+        f"/migrations/{migration.pk}/steps/{step.pk}/",
+        f"/migrations/{migration.pk}/key-dates/",
+        f"/migrations/{migration.pk}/history/",
+        "/migrations/new/",
+        "/no-such-page/",
+    ]:
+        browser_page.goto(path)
+
+
+def test_key_date_change_is_previewed_then_confirmed(transactional_db, world, browser_page):
+    page = browser_page.page
+    migration = world.migration
+    sign_in(browser_page, world.manager.email, PASSWORD)
+    browser_page.goto(f"/migrations/{migration.pk}/key-dates/")
+    page.locator("#id_go_live_date_day").fill("8")
+    page.locator("#id_fdp_date_day").fill("1")
+    page.get_by_label("Why are the dates changing?").fill("Supplier moved go-live by a week")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview the changes").click()
+    browser_page.assert_accessible()
+    expect(page.get_by_role("heading", name="Check the changes")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm and move the dates").click()
+    browser_page.assert_accessible()
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("Key dates changed")
+    migration.refresh_from_db()
+    assert migration.go_live_date.day == 8

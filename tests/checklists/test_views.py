@@ -242,3 +242,14 @@ def test_history_lists_audit_events(client_for, world):
     response = client.get(reverse("checklists:history", args=[world.migration.pk]))
     assert response.status_code == 200
     assert "step.updated" in response.content.decode()
+
+
+def test_this_phase_shows_the_phase_of_the_next_open_step(client_for, world):
+    migration = world.migration
+    response = client_for(world.manager).get(
+        reverse("checklists:checklist", args=[migration.pk]), {"show": "this_phase"}
+    )
+    shown = [s for group in response.context["groups"] for s in group.steps]
+    today = datetime.date.today()
+    next_open = migration.steps.filter(status="todo", due_date__gte=today).order_by("due_date", "order").first()
+    assert {s.phase for s in shown} == {next_open.phase}

@@ -33,7 +33,7 @@ def test_signed_out_page_has_the_nhs_skeleton():
     assert "nhsuk-header__account" not in html
     assert "Accessibility statement" in html
     assert '<script type="module" src="/static/js/app.mjs"></script>' in html
-    assert "/static/nhsuk/nhsuk-frontend.min.css" in html
+    assert "/static/compiled/nhsuk.css" in html
 
 
 def test_signed_in_header_shows_navigation_email_and_sign_out_form():

@@ -99,3 +99,22 @@ def test_error_prefix():
     assert render("{% nhsuk_error_prefix %}", other_form=SignInForm(data={})) == "Error: "
     assert render("{% nhsuk_error_prefix %}", page_has_errors=True) == "Error: "
     assert render("{% if form|nhsuk_has_errors %}yes{% endif %}", form=SignInForm(data={})) == "yes"
+
+
+def test_plain_parameters_are_rendered_once_and_reused():
+    from golive.core.components import _render_plain
+
+    _render_plain.cache_clear()
+    first = render_component("tag", {"text": "Done", "classes": "nhsuk-tag--green"})
+    second = render_component("tag", {"classes": "nhsuk-tag--green", "text": "Done"})
+    assert first == second
+    assert _render_plain.cache_info().hits == 1
+
+
+def test_markup_parameters_are_never_served_from_the_cache():
+    from django.utils.safestring import mark_safe
+
+    escaped = render_component("tag", {"text": "<b>x</b>"})
+    trusted = render_component("tag", {"html": mark_safe("<b>x</b>")})
+    assert "&lt;b&gt;" in escaped
+    assert "<b>x</b>" in trusted

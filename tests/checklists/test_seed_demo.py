@@ -1,0 +1,47 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from checklists.models import Migration, MigrationStage
+from practices.models import Membership, Role, User
+from practices.selectors import practices_visible_to
+
+DEMO_USERS = [
+    "manager@riverside.example",
+    "staff@riverside.example",
+    "manager@hillview.example",
+    "commissioner@north.example",
+    "commissioner@south.example",
+    "admin@golive.example",
+]
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_loads_the_documented_contract_and_is_safe_twice(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    today = timezone.localdate()
+    for email in DEMO_USERS:
+        assert User.objects.get(email=email).check_password("golive-demo-password")
+    assert Migration.objects.count() == 8
+    stages = dict(Migration.objects.with_stage(today).values_list("practice__name", "stage"))
+    assert stages["Riverside Surgery"] == MigrationStage.LIVE
+    assert stages["Hillview Medical Centre"] == MigrationStage.CUTOVER
+    assert stages["Castle Street Surgery"] == MigrationStage.FINISHED
+    assert stages["Oakwood Health Centre"] == MigrationStage.DATA_CHECKING
+    assert MigrationStage.PLANNING in stages.values()
+    ending_soon = Migration.objects.filter(went_live_on__isnull=False, completed_on__isnull=True)
+    assert any(0 <= (m.read_only_ends_on - today).days <= 7 for m in ending_soon)
+    riverside_manager = User.objects.get(email="manager@riverside.example")
+    assert Membership.objects.get(user=riverside_manager).role == Role.PRACTICE_MANAGER
+    north = User.objects.get(email="commissioner@north.example")
+    south = User.objects.get(email="commissioner@south.example")
+    assert set(practices_visible_to(north)).isdisjoint(practices_visible_to(south))
+    assert practices_visible_to(north).filter(name="Hillview Medical Centre").exists()
