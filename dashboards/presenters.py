@@ -25,7 +25,10 @@ COLUMNS = [
     ("go_live", "Go-live", False),
     ("done", "Steps done", True),
     ("overdue", "Overdue steps", True),
+    ("sign_off", "Go-live sign-off", False),
+    ("links", "Links outstanding", True),
     ("window", "Read-only days left", True),
+    ("issues", "Open issues", True),
     ("rag", "RAG", False),
 ]
 
@@ -45,6 +48,12 @@ def window_days_left(migration, today: datetime.date) -> int | None:
     if not migration.went_live_on or migration.completed_on:
         return None
     return (migration.read_only_ends_on - today).days
+
+
+def sign_off_text(migration, today: datetime.date) -> str:
+    if migration.signed_off:
+        return "Signed off"
+    return "Not signed off" if migration.go_live_date <= today else "Not due yet"
 
 
 def long_date(day: datetime.date) -> str:
@@ -71,6 +80,7 @@ def decorate_rows(rows, today: datetime.date) -> None:
         migration.rag_tag_html = _rag_tag_html(rag.status_of(migration.rag_rank))
         migration.rag_reason_text = rag_reason(migration.rag_rank)
         migration.window_left = window_days_left(migration, today)
+        migration.sign_off_text = sign_off_text(migration, today)
 
 
 def content_cache_key(page: str, scope, params: QueryDict, today: datetime.date) -> str | None:
@@ -226,6 +236,17 @@ DEFINITIONS = [
     ("Steps done", "Checklist steps done or marked not applicable, as a share of all the migration's steps."),
     ("Overdue steps", "Steps still to do whose due date is before today (dates in UK time)."),
     (
+        "Go-live sign-off",
+        "Whether the practice has signed off the go-live data; “Not signed off” once the go-live date has "
+        "passed without it.",
+    ),
+    (
+        "Links outstanding",
+        "Third-party links (services connected to the clinical system) not yet reconnected and verified "
+        "working, nor marked not needed.",
+    ),
+    ("Open issues", "Entries in the migration's issue log not yet resolved."),
+    (
         "Read-only days left",
         "Calendar days until the old system's read-only window ends, for practices that "
         "have gone live and not finished.",
@@ -266,7 +287,10 @@ CSV_HEADER = [
     "Steps done (%)",
     "Steps",
     "Overdue steps",
+    "Go-live sign-off",
+    "Links outstanding",
     "Read-only days left",
+    "Open issues",
     "RAG",
     "RAG reason",
 ]
@@ -293,7 +317,10 @@ def csv_row(migration, today: datetime.date) -> list:
         migration.percent_done,
         migration.steps_total,
         migration.steps_overdue,
+        sign_off_text(migration, today),
+        migration.links_outstanding,
         "" if left is None else left,
+        migration.open_issues,
         rag.RAG_LABELS[rag.status_of(migration.rag_rank)],
         rag_reason(migration.rag_rank),
     ]

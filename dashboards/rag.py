@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 
-from checklists.models import Phase, StepStatus
+from checklists.models import CheckResult, DataCheck, Phase, StepStatus
 from checklists.scheduling import add_working_days
 
 RED = "red"
@@ -83,6 +83,12 @@ RULES: list[Rule] = [
     ),
     Rule(
         RED,
+        "data_check_failed",
+        "The latest data check of an area failed (a later check that passes clears it)",
+        lambda t: Q(data_check_failed=True),
+    ),
+    Rule(
+        RED,
         "window_ending",
         f"The read-only window ends within {WINDOW_RED_DAYS} days (or has ended) and end-of-migration steps are open",
         lambda t: LIVE_NOT_FINISHED & Q(read_only_ends_on__lte=t.window_red_by, end_of_migration_open__gt=0),
@@ -116,6 +122,14 @@ def step_counts(thresholds: Thresholds) -> dict:
         "critical_open_by_go_live": Count("steps", filter=critical & Q(steps__due_date__lte=F("go_live_date"))),
         "end_of_migration_open": Count("steps", filter=todo & Q(steps__phase=Phase.END_OF_MIGRATION)),
     }
+
+
+def data_check_failed() -> Exists:
+    """True when some area's most recent data check failed: a re-check is a new row, the latest one counts."""
+    later = DataCheck.objects.filter(migration=OuterRef("migration"), area=OuterRef("area")).filter(
+        Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), pk__gt=OuterRef("pk"))
+    )
+    return Exists(DataCheck.objects.filter(migration=OuterRef("pk"), result=CheckResult.FAILED).filter(~Exists(later)))
 
 
 # Each rule gets a rank: its status first (red 0, amber 1, green 2), then its place in RULES. One CASE in SQL
@@ -155,4 +169,8 @@ def rank_range(status: str) -> tuple[int, int]:
 def with_rag(queryset, today: datetime.date):
     """Annotate the step counts and `rag_rank` on a Migration queryset (see status_of and rule_of)."""
     thresholds = Thresholds.on(today)
-    return queryset.annotate(**step_counts(thresholds)).annotate(rag_rank=rag_rank_expression(thresholds))
+    return (
+        queryset.annotate(data_check_failed=data_check_failed())
+        .annotate(**step_counts(thresholds))
+        .annotate(rag_rank=rag_rank_expression(thresholds))
+    )

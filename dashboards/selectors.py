@@ -8,11 +8,36 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
-from checklists.models import PHASE_ORDER, Migration, MigrationStage, Phase, StepStatus
+from checklists.models import (
+    PHASE_ORDER,
+    GoLiveSignOff,
+    Issue,
+    IssueStatus,
+    LinkStatus,
+    Migration,
+    MigrationStage,
+    Phase,
+    StepStatus,
+    ThirdPartyLink,
+)
 from checklists.selectors import migrations_visible_to
 from practices.models import ICB, Membership, Role
 
@@ -99,8 +124,32 @@ SORT_FIELDS = {
     "overdue": ["steps_overdue", "pk"],
     "window": ["read_only_ends_on", "pk"],
     "rag": ["rag_rank", "go_live_date", "pk"],
+    "sign_off": ["signed_off", "go_live_date", "pk"],
+    "links": ["links_outstanding", "pk"],
+    "issues": ["open_issues", "pk"],
 }
 DEFAULT_SORT = "rag"
+
+
+# Links not yet back and verified working (or marked not needed): what a commissioner chases after go-live.
+LINKS_OUTSTANDING = [
+    status for status in LinkStatus.values if status not in {LinkStatus.VERIFIED, LinkStatus.NOT_NEEDED}
+]
+
+
+def _count_of(queryset) -> Coalesce:
+    """A correlated count per migration (a subquery, so it does not multiply the join to steps)."""
+    counted = queryset.filter(migration=OuterRef("pk")).order_by().values("migration").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def go_live_and_follow_up() -> dict:
+    """Sign-off, links outstanding and open issues per migration, as annotations."""
+    return {
+        "signed_off": Exists(GoLiveSignOff.objects.filter(migration=OuterRef("pk"))),
+        "links_outstanding": _count_of(ThirdPartyLink.objects.filter(status__in=LINKS_OUTSTANDING)),
+        "open_issues": _count_of(Issue.objects.filter(status=IssueStatus.OPEN)),
+    }
 
 
 def _stage_order() -> Case:
@@ -119,7 +168,7 @@ def portfolio(
     descending: bool = False,
 ) -> QuerySet[Migration]:
     """One row per migration with progress, overdue counts and RAG; one query per page of rows."""
-    rows = rag.with_rag(migrations.with_stage(today), today).annotate(
+    rows = rag.with_rag(migrations.with_stage(today).annotate(**go_live_and_follow_up()), today).annotate(
         percent_done=Case(
             When(steps_total=0, then=Value(0)),
             default=F("steps_closed") * 100 / F("steps_total"),

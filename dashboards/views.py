@@ -148,6 +148,7 @@ def migration(request, pk):
         raise PermissionDenied("Dashboards are for commissioners.")
     today = timezone.localdate()
     summary = selectors.migration_rag(migration, today)
+    readiness = checklist_selectors.go_live_readiness(migration)
     return render(
         request,
         "dashboards/migration.html",
@@ -161,6 +162,15 @@ def migration(request, pk):
             "key_dates_summary": {"rows": checklist_presenters.key_dates_rows(migration)},
             "phases": selectors.phase_summary(migration, today),
             "overdue_steps": selectors.overdue_steps(migration, today),
+            "sign_off_summary": (
+                {"rows": checklist_presenters.sign_off_rows(readiness.sign_off)} if readiness.sign_off else None
+            ),
+            "check_rows": [
+                {"area": area, "check": check, "tag": checklist_presenters.check_result_tag(check)}
+                for area, check in readiness.checks
+            ],
+            "open_issues_phrase": checklist_presenters.open_issues_phrase(readiness.open_issues),
+            "links": checklist_selectors.links_outstanding(migration),
             "history": checklist_selectors.migration_history(migration)[:10],
             "data_as_of": timezone.now(),
         },

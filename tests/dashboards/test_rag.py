@@ -6,7 +6,7 @@ import pytest
 
 from checklists.models import Migration, StepStatus
 from dashboards import rag
-from tests.factories import MigrationFactory, StepFactory
+from tests.factories import DataCheckFactory, MigrationFactory, StepFactory
 
 TODAY = datetime.date(2027, 1, 13)  # a Wednesday with no bank holidays near it
 D = datetime.date
@@ -154,3 +154,38 @@ def test_filtering_and_counting_by_rag_agree_with_the_rows(db):
     expected = {status: sum(1 for row in SCENARIOS if row[3] == status) for status in rag.RAG_LABELS}
     counts = {status: queryset.filter(rag_rank__range=rag.rank_range(status)).count() for status in rag.RAG_LABELS}
     assert counts == expected
+
+
+# (situation, data checks as (area, checked on, result) in the order recorded, expected status, expected rule)
+CHECK_SCENARIOS = [
+    ("latest check failed", [("qof", D(2027, 1, 11), "failed")], "red", "data_check_failed"),
+    (
+        "failed, then passed on re-check",
+        [("qof", D(2027, 1, 8), "failed"), ("qof", D(2027, 1, 11), "passed")],
+        "green",
+        "",
+    ),
+    (
+        "failed re-check recorded later on the same day",
+        [("qof", D(2027, 1, 11), "passed"), ("qof", D(2027, 1, 11), "failed")],
+        "red",
+        "data_check_failed",
+    ),
+    (
+        "another area's pass does not clear a failure",
+        [("qof", D(2027, 1, 8), "failed"), ("cytology", D(2027, 1, 11), "passed")],
+        "red",
+        "data_check_failed",
+    ),
+    ("passed with issues is not a failure", [("qof", D(2027, 1, 11), "passed_with_issues")], "green", ""),
+]
+
+
+@pytest.mark.parametrize(("checks", "status", "code"), [pytest.param(*row[1:], id=row[0]) for row in CHECK_SCENARIOS])
+def test_rag_data_check_rule(db, checks, status, code):
+    migration = make({}, [])
+    for area, checked_on, result in checks:
+        DataCheckFactory(migration=migration, area=area, checked_on=checked_on, result=result, problems_found=0)
+    row = rag.with_rag(Migration.objects.filter(pk=migration.pk), TODAY).get()
+    rule = rag.rule_of(row.rag_rank)
+    assert (rag.status_of(row.rag_rank), rule.code if rule else "") == (status, code)

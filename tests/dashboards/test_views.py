@@ -6,7 +6,14 @@ import pytest
 from django.urls import reverse
 
 from checklists.models import StepStatus
-from tests.factories import MigrationFactory, PracticeFactory, StepFactory
+from tests.factories import (
+    DataCheckFactory,
+    IssueFactory,
+    MigrationFactory,
+    PracticeFactory,
+    StepFactory,
+    ThirdPartyLinkFactory,
+)
 
 PORTFOLIO = reverse("dashboards:portfolio")
 
@@ -129,6 +136,9 @@ def test_portfolio_query_count_does_not_grow_with_migrations(client_for, world, 
             go_live_date=datetime.date(2027, 1, 4) + datetime.timedelta(days=index),
         )
         StepFactory.create_batch(3, migration=migration, status=StepStatus.TODO)
+        IssueFactory(migration=migration)
+        ThirdPartyLinkFactory(migration=migration)
+        DataCheckFactory(migration=migration, result="failed", problems_found=1)
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         response = client.get(PORTFOLIO)
     assert response.context["page"].paginator.count == 32
@@ -213,3 +223,43 @@ def test_cached_page_uses_fewer_queries(client_for, world, dashboard_cache, djan
     client.get(PORTFOLIO)
     with django_assert_max_num_queries(4):
         client.get(PORTFOLIO)
+
+
+def test_rows_show_sign_off_links_outstanding_and_open_issues(client_for, world):
+    IssueFactory.create_batch(2, migration=world.migration, raised_by=world.manager)
+    ThirdPartyLinkFactory(migration=world.migration, status="switched_off")
+    ThirdPartyLinkFactory(migration=world.migration, status="verified")
+    response = client_for(world.commissioner).get(PORTFOLIO, {"q": "A12345"})
+    (row,) = response.context["page"]
+    assert (row.open_issues, row.links_outstanding, row.sign_off_text) == (2, 1, "Not due yet")
+
+
+def test_sorting_by_open_issues(client_for, world):
+    IssueFactory(migration=world.neighbour_migration, raised_by=world.neighbour_manager)
+    response = client_for(world.commissioner).get(PORTFOLIO, {"sort": "issues", "order": "desc"})
+    assert [m.practice.name for m in response.context["page"]][0] == "Hillview Medical Centre"
+
+
+def test_drill_down_shows_data_checks_links_and_issues(client_for, world):
+    DataCheckFactory(migration=world.migration, area="qof", result="failed", problems_found=3, checked_by=world.staff)
+    IssueFactory(migration=world.migration, raised_by=world.manager)
+    response = client_for(world.commissioner).get(reverse("dashboards:migration", args=[world.migration.pk]))
+    html = response.content.decode()
+    assert "Failed" in html
+    assert "1 open issue" in html
+
+
+def test_drill_down_query_count_does_not_grow_with_issues_checks_and_links(
+    client_for, world, django_assert_max_num_queries
+):
+    client = client_for(world.commissioner)
+    url = reverse("dashboards:migration", args=[world.migration.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as before:
+        client.get(url)
+    for _ in range(5):
+        DataCheckFactory(migration=world.migration, checked_by=world.staff)
+        IssueFactory(migration=world.migration, raised_by=world.manager)
+        ThirdPartyLinkFactory(migration=world.migration)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url)
