@@ -37,6 +37,7 @@ def seed(today: datetime.date | None = None, log=print) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if Migration.objects.count() >= MIGRATIONS:
         log(f"Bench data already seeded ({Migration.objects.count()} migrations).")
+        seed_go_live_records(today or timezone.localdate(), log)
         return
     today = today or timezone.localdate()
     rng = random.Random(42)
@@ -114,9 +115,54 @@ def seed(today: datetime.date | None = None, log=print) -> None:
                 batch = []
         Step.objects.bulk_create(batch, batch_size=5000)
         steps += len(batch)
+    log(f"Seeded {steps} steps.")
+    seed_go_live_records(today, log)
+
+
+def seed_go_live_records(today: datetime.date, log=print) -> None:
+    """Third-party links, data checks and issues for every migration (skipped when already there)."""
+    from checklists.models import CheckArea, CheckRound, DataCheck, Issue, LinkStatus, Migration, ThirdPartyLink
+    from practices.models import ThirdPartyService, User
+
+    if ThirdPartyLink.objects.exists():
+        return
+    rng = random.Random(7)
+    services = list(ThirdPartyService.objects.filter(practice=None)[:10])
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    links, checks, issues = [], [], []
+    for migration in Migration.objects.only("pk", "go_live_date", "went_live_on", "fdp_date"):
+        live = migration.went_live_on is not None
+        for service in services:
+            status = (
+                rng.choice([LinkStatus.RECONNECTED, LinkStatus.VERIFIED, LinkStatus.VERIFIED])
+                if live
+                else (LinkStatus.IN_USE)
+            )
+            links.append(ThirdPartyLink(migration=migration, service=service, status=status))
+        if migration.fdp_date <= today:
+            for area in CheckArea.values:
+                result = "failed" if rng.random() < 0.03 else "passed"
+                checks.append(
+                    DataCheck(
+                        migration=migration,
+                        area=area,
+                        round=CheckRound.FDP,
+                        result=result,
+                        records_checked=50,
+                        problems_found=3 if result == "failed" else 0,
+                        checked_on=migration.fdp_date,
+                        checked_by=admin,
+                    )
+                )
+        for n in range(rng.choice([0, 0, 1, 2, 4])):
+            issues.append(Issue(migration=migration, title=f"Bench issue {n}", severity="medium", raised_by=admin))
+    with transaction.atomic():
+        ThirdPartyLink.objects.bulk_create(links, batch_size=5000)
+        DataCheck.objects.bulk_create(checks, batch_size=5000)
+        Issue.objects.bulk_create(issues, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    log(f"Seeded {steps} steps.")
+    log(f"Seeded {len(links)} third-party links, {len(checks)} data checks and {len(issues)} issues.")
 
 
 def session_cookie_value(email: str) -> str:

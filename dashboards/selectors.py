@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from checklists.models import (
@@ -137,10 +137,19 @@ LINKS_OUTSTANDING = [
 ]
 
 
-def _count_of(queryset) -> Coalesce:
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery: 0 when nothing matches, and grouped by the outer key, not by itself.
+
+    (Coalesce around a grouped subquery would put the whole subquery in GROUP BY, running it once per step row.)
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _count_of(queryset) -> SubqueryCount:
     """A correlated count per migration (a subquery, so it does not multiply the join to steps)."""
-    counted = queryset.filter(migration=OuterRef("pk")).order_by().values("migration").annotate(n=Count("pk"))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+    return SubqueryCount(queryset.filter(migration=OuterRef("pk")).order_by().values("pk"))
 
 
 def go_live_and_follow_up() -> dict:
