@@ -61,6 +61,8 @@ def main() -> None:
     env = golive_environment()
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     os.environ.update(env)
+    if not (ROOT / "static" / "compiled" / "nhsuk.css").exists():  # `make bench` builds it; `python -m bench` may not
+        subprocess.run(["npm", "run", "--silent", "build:css"], cwd=ROOT, check=True)  # noqa: S607
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )

@@ -71,7 +71,7 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 def fetch(target: Target) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=120)
     connection.request("GET", target.path, headers=target.headers)
     response = connection.getresponse()
     body = response.read()
