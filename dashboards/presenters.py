@@ -227,6 +227,8 @@ def slippage_chart(bands: list[dict]) -> dict:
 
 
 DEFINITIONS = [
+    ("Migrations in progress", "Migrations not yet finished, whatever their stage."),
+    ("Red, amber and green", "How many migrations each RAG status covers, by the rules above."),
     (
         "Stage",
         "Where the migration is, from its dates: planning until IDP, data checking until FDP, cutover "

@@ -93,6 +93,13 @@ def test_bad_parameters_still_render_the_page(client_for, world, params):
     assert practices_shown(response) <= {"Riverside Surgery", "Hillview Medical Centre"}
 
 
+@pytest.mark.parametrize("name", ["dashboards:portfolio_csv", "dashboards:portfolio_print"])
+def test_downloads_survive_bad_parameters(client_for, world, name):
+    params = {"sort": "x", "go_live_from": "2027-99", "q": "y" * 3000, "suppliers": "9-9", "page": "zz"}
+    response = client_for(world.commissioner).get(reverse(name), params)
+    assert response.status_code == 200
+
+
 def test_bad_filter_shows_an_nhs_error_and_the_other_filters_still_apply(client_for, world):
     response = client_for(world.commissioner).get(PORTFOLIO, {"q": "x" * 101, "rag": "purple"})
     assert b"There is a problem" in response.content
