@@ -137,3 +137,62 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.practice or self.icb}"
+
+
+class ServiceCategory(models.TextChoices):
+    """Groups of systems linked to the clinical system (DOMAIN.md §5)."""
+
+    DOCUMENT_MANAGEMENT = "document_management", "Document management and scanning"
+    DISPENSING = "dispensing", "Dispensing"
+    ANTICOAGULATION = "anticoagulation", "Anticoagulation"
+    PATIENT_MESSAGING = "patient_messaging", "Patient messaging"
+    PATIENT_ONLINE = "patient_online", "Patient apps and online services"
+    PRESCRIBING = "prescribing", "Prescribing"
+    PATHOLOGY = "pathology", "Pathology"
+    REFERRALS = "referrals", "Referrals"
+    REGISTRATION = "registration", "Registration links"
+    MESSAGING_TRANSPORT = "messaging_transport", "Messaging transport"
+    NATIONAL_RECORDS = "national_records", "National record services"
+    SCREENING = "screening", "Screening"
+    URGENT_CARE = "urgent_care", "Urgent care"
+    OTHER = "other", "Other"
+
+
+class ThirdPartyService(models.Model):
+    """A system that connects to the clinical system and is switched off for cutover.
+
+    Catalogue entries (practice empty) are kept by admins; a practice may add its own local services.
+    """
+
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=30, choices=ServiceCategory.choices)
+    company = models.CharField(max_length=100, blank=True, help_text="The company behind the service")
+    support_contact = models.CharField(max_length=200, blank=True, help_text="A support desk phone or email")
+    notes = models.TextField(blank=True)
+    notice_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days' notice the service needs before it is switched off"
+    )
+    practice = models.ForeignKey(
+        Practice,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="local_services",
+        help_text="Empty for the national catalogue; set for a practice's own local service.",
+    )
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = "third-party service"
+        indexes = [models.Index(fields=["practice", "category", "name"], name="service_practice_category")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(practice__isnull=True), name="catalogue_service_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "name"], condition=Q(practice__isnull=False), name="local_service_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "golive.core",
     "practices",
     "checklists",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -211,3 +212,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Dashboards: seconds a rendered portfolio is reused for the same scope and filters (0: never). The page says
+# "Data as of" the time it was rendered.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60)
