@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from golive.core.audit import audit_record, changed_fields
 from practices.models import Role, ThirdPartyService
@@ -743,12 +744,14 @@ def _check_link_dates(link: ThirdPartyLink, to_status: str, values: dict, today:
             raise LinkMoveRefused("The date must be today or in the past", name)
     if to_status == LinkStatus.RECONNECTED and link.switched_off_on and values["reconnected_on"] < link.switched_off_on:
         raise LinkMoveRefused(
-            f"The reconnection date must be the same as or after the switch-off date ({link.switched_off_on:%d/%m/%Y})",
+            "The reconnection date must be the same as or after the switch-off date"
+            f" ({date_format(link.switched_off_on, 'j F Y')})",
             "reconnected_on",
         )
     if to_status == LinkStatus.VERIFIED and link.reconnected_on and values["verified_on"] < link.reconnected_on:
         raise LinkMoveRefused(
-            f"The date checked must be the same as or after the reconnection date ({link.reconnected_on:%d/%m/%Y})",
+            "The date checked must be the same as or after the reconnection date"
+            f" ({date_format(link.reconnected_on, 'j F Y')})",
             "verified_on",
         )
     if to_status == LinkStatus.NOT_NEEDED and not values["not_needed_reason"].strip():

@@ -28,6 +28,7 @@ from checklists.models import (
 from checklists.scheduling import add_working_days
 from checklists.services import migration_create, template_load_default
 from golive.core.audit import audit_record
+from practices.catalogue import catalogue_load
 from practices.models import ICB, Membership, Practice, Role, Supplier, ThirdPartyService, User
 
 DEMO_PASSWORD = "golive-demo-password"
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             template_load_default()
+            catalogue_load(ThirdPartyService)
             suppliers = {
                 name: Supplier.objects.get_or_create(name=name, defaults={"system_name": system})[0]
                 for name, system in SUPPLIERS
