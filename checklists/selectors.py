@@ -179,9 +179,15 @@ def sign_off_blocking_steps(migration: Migration) -> QuerySet[Step]:
     return steps.filter(order__lt=sign_off_order).order_by("order")
 
 
-def third_party_links_outstanding(migration: Migration):
-    """Third-party links still to reconnect after go-live. None until the third-party tracker is wired in."""
-    return None
+def third_party_links_outstanding(migration: Migration) -> list[str]:
+    """Links not yet reconnected and verified, as "Service (status)" text: plain strings, so sign-off
+    snapshots can store them. Informational at sign-off: links come back after go-live. One query."""
+    links = (
+        migration.third_party_links.filter(status__in=[*STILL_TO_RECONNECT, LinkStatus.RECONNECTED])
+        .select_related("service")
+        .order_by("service__name")
+    )
+    return [f"{link.service.name} ({link.get_status_display().lower()})" for link in links]
 
 
 def open_issue_counts(migration: Migration) -> dict[str, int]:
