@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("checklists.urls")),
+    path("", include("dashboards.urls")),
     path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -81,8 +81,7 @@ def compose(reminder) -> Email | None:
         return Email(
             subject=f"{migration.practice.name}: {len(links)} third-party link{'s' if len(links) != 1 else ''}"
             " not yet back on and verified",
-            # The migration page shows the link tracker's panel (issue 4), one click from each link.
-            action_url=_absolute(reverse("checklists:migration", args=[migration.pk])),
+            action_url=_absolute(reverse("checklists:links", args=[migration.pk])),
             context={"links": links},
         )
     if reminder.kind == Kind.DAILY_DIGEST:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from checklists.models import GoLiveSignOff, LinkStatus, Migration, Step, StepStatus, ThirdPartyLink
-from checklists.selectors import migrations_visible_to
+from checklists.selectors import STILL_TO_RECONNECT, migrations_visible_to
 from practices.models import Membership, Role, User
 from practices.selectors import practices_visible_to
 
@@ -28,13 +28,8 @@ ANCHOR_FIELDS = {
     Kind.LINKS_OPEN: "go_live_date",
 }
 
-# Links switched off for cutover (or on their way back) that nobody has yet verified working again.
-LINKS_NOT_BACK = [
-    LinkStatus.SUPPLIER_TOLD,
-    LinkStatus.SWITCHED_OFF,
-    LinkStatus.RECONNECTION_REQUESTED,
-    LinkStatus.RECONNECTED,
-]
+# The link tracker's own rule (checklists.selectors): not yet reconnected, or reconnected but not verified.
+LINKS_NOT_BACK = [*STILL_TO_RECONNECT, LinkStatus.RECONNECTED]
 
 
 def links_not_back(migration) -> QuerySet[ThirdPartyLink]:

@@ -9,12 +9,15 @@ from checklists.models import (
     DataCheck,
     Issue,
     IssueSeverity,
+    MeshChange,
+    MeshPartnerNotice,
     Migration,
     Step,
     TemplateStep,
+    ThirdPartyLink,
     WindowSource,
 )
-from practices.models import ICB, Membership, Practice, Role, Supplier, User
+from practices.models import ICB, Membership, Practice, Role, Supplier, ThirdPartyService, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -150,3 +153,38 @@ class IssueFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Issue {n}")
     severity = IssueSeverity.MEDIUM
     raised_by = factory.SubFactory(UserFactory)
+
+
+class ThirdPartyServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThirdPartyService
+
+    name = factory.Sequence(lambda n: f"Linked service {n}")
+    category = "document_management"
+    company = "Test Systems Ltd"
+    notice_working_days = 5
+
+
+class ThirdPartyLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThirdPartyLink
+
+    migration = factory.SubFactory(MigrationFactory)
+    service = factory.SubFactory(ThirdPartyServiceFactory)
+
+
+class MeshChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeshChange
+
+    migration = factory.SubFactory(MigrationFactory)
+    old_mailbox = "A12345OT001"
+    new_mailbox = "A12345NT001"
+
+
+class MeshPartnerNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeshPartnerNotice
+
+    mesh_change = factory.SubFactory(MeshChangeFactory)
+    partner_name = factory.Sequence(lambda n: f"Partner service {n}")

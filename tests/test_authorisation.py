@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from golive.core.models import AuditEvent
-from tests.factories import IssueFactory
+from tests.factories import IssueFactory, MeshPartnerNoticeFactory, ThirdPartyLinkFactory
 
 
 def _patterns(resolver, namespace=""):
@@ -44,6 +44,9 @@ def ids_for(world) -> dict:
 # Apps add their own object ids here: kwarg name → function(world) returning a home-practice object's id.
 EXTRA_IDS: dict = {
     "issue_pk": lambda world: IssueFactory(migration=world.migration, raised_by=world.manager).pk,
+    "link_pk": lambda world: ThirdPartyLinkFactory(migration=world.migration, status="supplier_told").pk,
+    "move": lambda world: "switch-off",
+    "notice_pk": lambda world: MeshPartnerNoticeFactory(mesh_change__migration=world.migration).pk,
 }
 
 

@@ -10,6 +10,8 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
+# Tests see every change at once; tests/dashboards turns the cache on where they test it.
+DASHBOARD_CACHE_SECONDS = 0
 
 # SQLite tests use a file, not the shared-cache in-memory database: in shared-cache mode a second writer
 # fails at once with "database table is locked" instead of waiting its turn, so concurrency tests (threads

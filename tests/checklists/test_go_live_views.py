@@ -67,6 +67,26 @@ def test_readiness_shows_check_results_and_open_issues(client_for, world, ready)
     assert "Sign off the go-live data" in response.text
 
 
+def test_readiness_lists_links_not_yet_reconnected_without_blocking(client_for, world, ready):
+    from checklists.models import LinkStatus
+    from tests.factories import ThirdPartyLinkFactory, ThirdPartyServiceFactory
+
+    ThirdPartyLinkFactory(
+        migration=ready, service=ThirdPartyServiceFactory(name="Test prescribing link"), status=LinkStatus.SWITCHED_OFF
+    )
+    ThirdPartyLinkFactory(
+        migration=ready, service=ThirdPartyServiceFactory(name="Test scanning link"), status=LinkStatus.VERIFIED
+    )
+    response = client_for(world.manager).get(url("go_live", ready))
+    assert "Test prescribing link (switched off)" in response.text
+    assert "Test scanning link" not in response.text
+    assert "Sign off the go-live data" in response.text
+    sign_off = services.go_live_sign_off(
+        user=world.manager, migration=ready, statement_version=CURRENT_GO_LIVE_STATEMENT, expected_current_id=None
+    )
+    assert sign_off.readiness_snapshot["third_party_links_outstanding"] == ["Test prescribing link (switched off)"]
+
+
 def test_readiness_page_queries_do_not_grow_with_checks_and_issues(
     client_for, world, ready, django_assert_max_num_queries
 ):

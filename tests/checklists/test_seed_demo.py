@@ -45,3 +45,17 @@ def test_seed_demo_loads_the_documented_contract_and_is_safe_twice(db, settings)
     south = User.objects.get(email="commissioner@south.example")
     assert set(practices_visible_to(north)).isdisjoint(practices_visible_to(south))
     assert practices_visible_to(north).filter(name="Hillview Medical Centre").exists()
+
+
+def test_seed_demo_puts_riverside_mid_reconnection_and_hillview_switched_off(db, settings):
+    from checklists.models import LinkStatus
+    from checklists.selectors import links_outstanding
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    riverside = Migration.objects.get(practice__name="Riverside Surgery")
+    counts = links_outstanding(riverside)
+    assert (counts["to_reconnect"], counts["verified"]) == (2, 1)
+    assert riverside.mesh_change.partner_notices.filter(told_on__isnull=True).exists()
+    hillview = Migration.objects.get(practice__name="Hillview Medical Centre")
+    assert set(hillview.third_party_links.values_list("status", flat=True)) == {LinkStatus.SWITCHED_OFF}

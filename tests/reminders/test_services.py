@@ -254,7 +254,7 @@ def test_sweep_command_prints_what_it_queued(world, queued, capsys):
     assert out.startswith(f"{Reminder.objects.count()} new reminders; queued {Reminder.objects.count()} to send")
 
 
-def test_links_reminder_lists_the_links_not_back_and_links_to_the_migration(world, mailoutbox):
+def test_links_reminder_lists_the_links_not_back_and_links_to_the_link_tracker(world, mailoutbox):
     link = add_link(world.migration, "reconnection_requested")
     reminder = Reminder.objects.create(
         migration=world.migration, recipient=world.manager, kind=Kind.LINKS_OPEN, for_date=world.migration.go_live_date
@@ -263,4 +263,4 @@ def test_links_reminder_lists_the_links_not_back_and_links_to_the_migration(worl
     (email,) = mailoutbox
     assert email.subject == "Riverside Surgery: 1 third-party link not yet back on and verified"
     assert f"{link.service}: reconnection requested" in email.body
-    assert f"http://127.0.0.1:8000/migrations/{world.migration.pk}/" in email.body
+    assert f"http://127.0.0.1:8000/migrations/{world.migration.pk}/links/" in email.body

@@ -108,7 +108,7 @@ def test_migration_page_shows_its_reminders(client_for, world):
 def test_migration_page_reminder_queries_do_not_grow(client_for, world, django_assert_max_num_queries):
     client = client_for(world.manager)
     url = reverse("checklists:migration", args=[world.migration.pk])
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(10) as few:  # reminders add one query to the page
         client.get(url)
     others = [MembershipFactory(practice=world.home, role=Role.CLINICAL_LEAD).user for _ in range(3)]
     for day, user in enumerate(others):

@@ -13,17 +13,23 @@ from checklists.models import (
     CheckArea,
     CheckResult,
     CheckRound,
+    CutoverRegistrations,
     GoLiveSignOff,
     IssueSeverity,
     IssueStatus,
+    LinkStatus,
+    MeshChange,
+    MeshPartnerNotice,
     Migration,
     StepStatus,
+    ThirdPartyLink,
     WindowSource,
 )
 from checklists.scheduling import add_working_days
 from checklists.services import migration_create, template_load_default
 from golive.core.audit import audit_record
-from practices.models import ICB, Membership, Practice, Role, Supplier, User
+from practices.catalogue import catalogue_load
+from practices.models import ICB, Membership, Practice, Role, Supplier, ThirdPartyService, User
 
 DEMO_PASSWORD = "golive-demo-password"
 
@@ -89,6 +95,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         with transaction.atomic():
             template_load_default()
+            catalogue_load(ThirdPartyService)
             suppliers = {
                 name: Supplier.objects.get_or_create(name=name, defaults={"system_name": system})[0]
                 for name, system in SUPPLIERS
@@ -129,6 +136,7 @@ class Command(BaseCommand):
                 )
                 self._progress(migration, stage, today, admin)
                 self._go_live_day(migration, stage)
+                self._links(migration, stage)
                 created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} migrations created)."))
 
@@ -241,3 +249,82 @@ class Command(BaseCommand):
             practice_id=migration.practice_id,
             migration_id=migration.pk,
         )
+
+    def _links(self, migration, stage):
+        """Third-party links as far along as the stage implies; Riverside is mid-reconnection with a MESH change."""
+        status = LINK_STATUS_AT_STAGE.get(stage)
+        if status is None:
+            return  # planning practices have not set up their list yet: the demo shows the set-up page
+        services = ThirdPartyService.objects.filter(practice=None, name__in=DEMO_LINKED_SERVICES)
+        links = [ThirdPartyLink(migration=migration, service=service) for service in services]
+        for link in links:
+            link.status = LINK_STATUS_EXCEPTIONS.get((stage, link.service.name), status)
+            _fill_link_dates(link, migration)
+            if stage == "live" and link.service.name == "DocMan":
+                link.reconfiguration_needed = True
+                link.reconfiguration_note = "Supplier to re-point the DocMan integration at the new system"
+        ThirdPartyLink.objects.bulk_create(links)
+        if stage == "live":
+            change = MeshChange.objects.create(
+                migration=migration,
+                old_mailbox=f"{migration.practice.ods_code}OT001",
+                new_mailbox=f"{migration.practice.ods_code}NT001",
+            )
+            for partner, told in [("PCSE", True), ("Local hospital trust", True), ("Pathology laboratory", False)]:
+                MeshPartnerNotice.objects.create(
+                    mesh_change=change, partner_name=partner, told_on=migration.go_live_date if told else None
+                )
+        if stage in {"cutover", "live"}:
+            waiting, registered = (6, 0) if stage == "cutover" else (4, 9)
+            CutoverRegistrations.objects.create(migration=migration, waiting=waiting, registered=registered)
+
+
+DEMO_LINKED_SERVICES = [
+    "DocMan",
+    "Apollo scanning",
+    "Electronic Prescription Service (EPS)",
+    "Pathology links",
+    "GP2GP",
+    "Summary Care Record (SCR)",
+    "NHS App (IM1)",
+    "SMS messaging provider",
+    "MESH mailbox",
+    "e-Referral Service (e-RS)",
+]
+
+LINK_STATUS_AT_STAGE = {
+    "idp_done": LinkStatus.IN_USE,
+    "cutover": LinkStatus.SWITCHED_OFF,
+    "live": LinkStatus.RECONNECTED,
+    "window_ending": LinkStatus.VERIFIED,
+    "finished": LinkStatus.VERIFIED,
+}
+
+# Riverside, live: one checked working, two still to reconnect. Oakwood has told the EPS team in good time.
+LINK_STATUS_EXCEPTIONS = {
+    ("live", "Electronic Prescription Service (EPS)"): LinkStatus.VERIFIED,
+    ("live", "SMS messaging provider"): LinkStatus.SWITCHED_OFF,
+    ("live", "NHS App (IM1)"): LinkStatus.RECONNECTION_REQUESTED,
+    ("idp_done", "Electronic Prescription Service (EPS)"): LinkStatus.SUPPLIER_TOLD,
+}
+
+LINK_ORDER = list(LinkStatus.values)
+
+
+def _fill_link_dates(link, migration):
+    """Set the date of every stage the link has reached, on the guide's default day."""
+    reached = LINK_ORDER.index(link.status)
+    stages = [
+        (
+            LinkStatus.SUPPLIER_TOLD,
+            "told_on",
+            add_working_days(migration.fdp_date, -2 - link.service.notice_working_days),
+        ),
+        (LinkStatus.SWITCHED_OFF, "switched_off_on", add_working_days(migration.fdp_date, -1)),
+        (LinkStatus.RECONNECTION_REQUESTED, "reconnection_requested_on", migration.go_live_date),
+        (LinkStatus.RECONNECTED, "reconnected_on", migration.go_live_date),
+        (LinkStatus.VERIFIED, "verified_on", add_working_days(migration.go_live_date, 1)),
+    ]
+    for status, field, day in stages:
+        if reached >= LINK_ORDER.index(status):
+            setattr(link, field, day)

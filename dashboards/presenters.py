@@ -1,0 +1,329 @@
+"""Turn dashboard figures into what templates show: table rows, sort links, tiles, charts and CSV cells."""
+
+import datetime
+import hashlib
+from functools import cache
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+
+from checklists.models import MigrationStage
+from checklists.presenters import stage_tag
+from golive.core.components import render_component
+
+from . import charts, rag
+
+RAG_TAG_CLASSES = {rag.RED: "nhsuk-tag--red", rag.AMBER: "nhsuk-tag--orange", rag.GREEN: "nhsuk-tag--green"}
+
+# (sort key or None, heading, numeric)
+COLUMNS = [
+    ("practice", "Practice", False),
+    ("suppliers", "Change of supplier", False),
+    ("stage", "Stage", False),
+    ("go_live", "Go-live", False),
+    ("done", "Steps done", True),
+    ("overdue", "Overdue steps", True),
+    ("sign_off", "Go-live sign-off", False),
+    ("links", "Links outstanding", True),
+    ("window", "Read-only days left", True),
+    ("issues", "Open issues", True),
+    ("rag", "RAG", False),
+]
+
+
+def rag_tag(status: str) -> dict:
+    return {"text": rag.RAG_LABELS[status], "classes": RAG_TAG_CLASSES[status]}
+
+
+def rag_reason(rank: int) -> str:
+    """Why a migration is red or amber (nothing for green)."""
+    rule = rag.rule_of(rank)
+    return rule.text if rule and rule.status != rag.GREEN else ""
+
+
+def window_days_left(migration, today: datetime.date) -> int | None:
+    """Days of the old system's read-only window left, for live migrations not yet finished."""
+    if not migration.went_live_on or migration.completed_on:
+        return None
+    return (migration.read_only_ends_on - today).days
+
+
+def sign_off_text(migration, today: datetime.date) -> str:
+    if migration.signed_off:
+        return "Signed off"
+    return "Not signed off" if migration.go_live_date <= today else "Not due yet"
+
+
+def long_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+@cache
+def _stage_tag_html(stage: str) -> SafeString:
+    return render_component("tag", stage_tag(stage))
+
+
+@cache
+def _rag_tag_html(status: str) -> SafeString:
+    return render_component("tag", rag_tag(status))
+
+
+def decorate_rows(rows, today: datetime.date) -> None:
+    """Add display values to the page's rows (only the rows on the page, never the whole portfolio).
+
+    Tags are rendered once per process for each stage and status: a table of them is the same few tags repeated.
+    """
+    for migration in rows:
+        migration.stage_tag_html = _stage_tag_html(migration.stage)
+        migration.rag_tag_html = _rag_tag_html(rag.status_of(migration.rag_rank))
+        migration.rag_reason_text = rag_reason(migration.rag_rank)
+        migration.window_left = window_days_left(migration, today)
+        migration.sign_off_text = sign_off_text(migration, today)
+
+
+def content_cache_key(page: str, scope, params: QueryDict, today: datetime.date) -> str | None:
+    """A cache key for content that depends only on the ICBs in scope, the ICBs on offer, the query and the day.
+
+    Two users get the same key only if they may see exactly the same migrations and choices. None: no caching.
+    """
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return None
+    parts = [
+        page,
+        today.isoformat(),
+        "national" if scope.national else "icbs",
+        ",".join(str(pk) for pk in sorted(scope.icb_ids)),
+        ",".join(str(icb.pk) for icb in scope.icbs),
+        "&".join(f"{key}={value}" for key, values in sorted(params.lists()) for value in values),
+    ]
+    return "dashboards:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def query_string(params: QueryDict, **changes) -> str:
+    """The current query string with some parameters changed (None removes one); page always resets."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
+
+
+def sort_headers(params: QueryDict, sort: str, descending: bool) -> list[dict]:
+    """Column headers; the sorted one carries aria-sort, and each links to sort by it (again: reversed)."""
+    headers = []
+    for key, text, numeric in COLUMNS:
+        current = key == sort
+        next_order = "asc" if current and descending else ("desc" if current else "asc")
+        headers.append(
+            {
+                "text": text,
+                "numeric": numeric,
+                "href": "?" + query_string(params, sort=key, order=next_order),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return headers
+
+
+def tiles(counts: dict) -> list[dict]:
+    return [
+        {"label": "Migrations in progress", "value": counts["in_flight"], "id": "in-flight"},
+        {"label": "Red", "value": counts["red"], "id": "red"},
+        {"label": "Amber", "value": counts["amber"], "id": "amber"},
+        {"label": "Green", "value": counts["green"], "id": "green"},
+        {"label": "Read-only windows ending in the next 14 days", "value": counts["windows_ending"], "id": "windows"},
+    ]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def pipeline_chart(counts: dict[str, int]) -> dict:
+    bars = [(MigrationStage(stage).label, n) for stage, n in counts.items()]
+    busiest = max(bars, key=lambda bar: bar[1]) if any(n for _, n in bars) else None
+    summary = (
+        f"{_plural(sum(counts.values()), 'migration')}; the most are at “{busiest[0]}” ({busiest[1]})."
+        if busiest
+        else "No migrations yet."
+    )
+    title = "Migrations by stage"
+    return {
+        "id": "chart-pipeline",
+        "title": title,
+        "summary": summary,
+        "svg": charts.bar_chart("chart-pipeline", title, summary, bars),
+        "head": ["Stage", "Migrations"],
+        "rows": [[label, n] for label, n in bars],
+    }
+
+
+def go_lives_chart(months: list[dict], today: datetime.date) -> dict:
+    done = sum(row["live"] for row in months)
+    ahead = sum(row["scheduled"] for row in months)
+    title = "Go-lives per month"
+    summary = (
+        f"{_plural(done, 'practice')} went live and {ahead} more are scheduled "
+        f"between {date_format(months[0]['month'], 'F Y')} and {date_format(months[-1]['month'], 'F Y')}."
+    )
+    columns = [(date_format(row["month"], "M y"), row["live"], row["scheduled"]) for row in months]
+    return {
+        "id": "chart-go-lives",
+        "title": title,
+        "summary": summary,
+        "svg": charts.stacked_columns("chart-go-lives", title, summary, columns, ("Went live", "Scheduled")),
+        "head": ["Month", "Went live", "Scheduled"],
+        "rows": [[date_format(row["month"], "F Y"), row["live"], row["scheduled"]] for row in months],
+    }
+
+
+def cutover_chart(pairs: list[dict]) -> dict:
+    title = "Cutover length by change of supplier"
+    if pairs:
+        slowest = max(pairs, key=lambda pair: pair["median"])
+        summary = (
+            f"Median cutover from FDP to go-live across {len(pairs)} changes of supplier; "
+            f"longest median {slowest['median']:g} days ({slowest['pair']})."
+        )
+    else:
+        summary = "No practice has gone live yet, so there are no cutover lengths."
+    return {
+        "id": "chart-cutover",
+        "title": title,
+        "summary": summary,
+        "svg": charts.range_chart(
+            "chart-cutover",
+            title,
+            summary,
+            [(p["pair"], p["shortest"], p["median"], p["longest"]) for p in pairs],
+        ),
+        "head": ["Change of supplier", "Went live", "Median days", "Shortest", "Longest"],
+        "rows": [[p["pair"], p["count"], f"{p['median']:g}", p["shortest"], p["longest"]] for p in pairs],
+    }
+
+
+def slippage_chart(bands: list[dict]) -> dict:
+    title = "Go-live slippage"
+    total = sum(band["count"] for band in bands)
+    later = sum(band["count"] for band in bands if band["code"] not in {"earlier", "on_time"})
+    summary = (
+        f"{later} of {_plural(total, 'live migration')} went live later than first planned."
+        if total
+        else "No practice has gone live yet."
+    )
+    bars = [(band["label"], band["count"]) for band in bands]
+    return {
+        "id": "chart-slippage",
+        "title": title,
+        "summary": summary,
+        "svg": charts.bar_chart("chart-slippage", title, summary, bars),
+        "head": ["Go-live compared with the first planned date", "Migrations"],
+        "rows": [[label, n] for label, n in bars],
+    }
+
+
+DEFINITIONS = [
+    ("Migrations in progress", "Migrations not yet finished, whatever their stage."),
+    ("Red, amber and green", "How many migrations each RAG status covers, by the rules above."),
+    (
+        "Stage",
+        "Where the migration is, from its dates: planning until IDP, data checking until FDP, cutover "
+        "until go-live is signed off, then live with the old system read-only until the window ends, and finished "
+        "when the end-of-migration steps are done.",
+    ),
+    ("Steps done", "Checklist steps done or marked not applicable, as a share of all the migration's steps."),
+    ("Overdue steps", "Steps still to do whose due date is before today (dates in UK time)."),
+    (
+        "Go-live sign-off",
+        "Whether the practice has signed off the go-live data; “Not signed off” once the go-live date has "
+        "passed without it.",
+    ),
+    (
+        "Links outstanding",
+        "Third-party links (services connected to the clinical system) not yet reconnected and verified "
+        "working, nor marked not needed.",
+    ),
+    ("Open issues", "Entries in the migration's issue log not yet resolved."),
+    (
+        "Read-only days left",
+        "Calendar days until the old system's read-only window ends, for practices that "
+        "have gone live and not finished.",
+    ),
+    (
+        "Read-only windows ending in the next 14 days",
+        "Live, unfinished migrations whose window ends today or within 14 days.",
+    ),
+    (
+        "Go-lives per month",
+        "By go-live date, 6 months back to 5 months ahead: went live (go-live signed off) or "
+        "scheduled (not yet signed off).",
+    ),
+    (
+        "Cutover length",
+        "Calendar days from final data production (FDP) to go-live, for practices that have gone "
+        "live, by change of supplier: median, shortest and longest.",
+    ),
+    ("Go-live slippage", "For practices that have gone live: go-live date compared with the date first planned."),
+    ("Summary figures and charts", "Cover every migration in the ICB (or ICBs) shown, whatever the table's filters."),
+]
+
+
+def rag_rules() -> list[dict]:
+    return [{"tag": rag_tag(rule.status), "text": rule.text} for rule in rag.RULES]
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "Practice",
+    "ODS code",
+    "ICB",
+    "Old supplier",
+    "New supplier",
+    "Stage",
+    "Go-live date",
+    "Steps done (%)",
+    "Steps",
+    "Overdue steps",
+    "Go-live sign-off",
+    "Links outstanding",
+    "Read-only days left",
+    "Open issues",
+    "RAG",
+    "RAG reason",
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> object:
+    """Text a spreadsheet could run as a formula gets a leading apostrophe (OWASP CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_row(migration, today: datetime.date) -> list:
+    left = window_days_left(migration, today)
+    values = [
+        migration.practice.name,
+        migration.practice.ods_code,
+        migration.practice.icb.code,
+        migration.old_supplier.name,
+        migration.new_supplier.name,
+        MigrationStage(migration.stage).label,
+        migration.go_live_date.isoformat(),
+        migration.percent_done,
+        migration.steps_total,
+        migration.steps_overdue,
+        sign_off_text(migration, today),
+        migration.links_outstanding,
+        "" if left is None else left,
+        migration.open_issues,
+        rag.RAG_LABELS[rag.status_of(migration.rag_rank)],
+        rag_reason(migration.rag_rank),
+    ]
+    return [csv_cell(value) for value in values]

@@ -1,0 +1,177 @@
+"""Commissioner dashboards: thin views over scoped selectors. Read-only, so GET only."""
+
+import csv
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from checklists import presenters as checklist_presenters
+from checklists import selectors as checklist_selectors
+
+from . import presenters, rag, selectors
+from .forms import PortfolioFilterForm
+
+PAGE_SIZE = 25
+PRINT_LIMIT = 500
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each line straight to the streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def _portfolio(request, today: datetime.date, scope=None) -> dict:
+    """Scope, filters and sorted rows shared by the page, the print page and the CSV."""
+    scope = scope or selectors.dashboard_scope(request.user, request.GET.get("icb"))
+    migrations = selectors.scoped_migrations(request.user, scope)
+    form = PortfolioFilterForm(
+        request.GET or None, today=today, pairs=selectors.supplier_pairs(migrations), scope=scope
+    )
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.SORT_FIELDS else selectors.DEFAULT_SORT
+    descending = request.GET.get("order") == "desc"
+    rows = selectors.portfolio(migrations, today=today, filters=form.filters(), sort=sort, descending=descending)
+    return {
+        "scope": scope,
+        "migrations": migrations,
+        "form": form,
+        "rows": rows,
+        "sort": sort,
+        "descending": descending,
+    }
+
+
+@require_GET
+def portfolio(request):
+    """The portfolio page. Its content is cached briefly per scope and query string (docs/decisions)."""
+    today = timezone.localdate()
+    scope = selectors.dashboard_scope(request.user, request.GET.get("icb"))
+    key = presenters.content_cache_key("portfolio", scope, request.GET, today)
+    content = cache.get(key) if key else None
+    if content is None:
+        content = _portfolio_content(request, today, scope)
+        if key:
+            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+    return render(
+        request,
+        "dashboards/portfolio.html",
+        {"scope": scope, "content": content["html"], "page_has_errors": content["has_errors"]},
+    )
+
+
+def _portfolio_content(request, today: datetime.date, scope) -> dict:
+    """Everything inside the page's main content, rendered; it depends only on the scope and the query string."""
+    context = _portfolio(request, today, scope)
+    page = Paginator(context["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
+    presenters.decorate_rows(page, today)
+    migrations = context["migrations"]
+    has_errors = context["form"].is_bound and bool(context["form"].errors)
+    html = render_to_string(
+        "dashboards/_portfolio_content.html",
+        {
+            **context,
+            "page": page,
+            "query": presenters.query_string(request.GET),
+            "headers": presenters.sort_headers(request.GET, context["sort"], context["descending"]),
+            "tiles": presenters.tiles(selectors.summary_counts(migrations, today)),
+            "charts": [
+                presenters.pipeline_chart(selectors.stage_counts(migrations, today)),
+                presenters.go_lives_chart(selectors.go_lives_by_month(migrations, today), today),
+                presenters.cutover_chart(selectors.cutover_days_by_pair(migrations)),
+                presenters.slippage_chart(selectors.go_live_slippage(migrations)),
+            ],
+            "definitions": presenters.DEFINITIONS,
+            "rag_rules": presenters.rag_rules(),
+            "data_as_of": timezone.now(),
+        },
+    )
+    return {"html": html, "has_errors": has_errors}
+
+
+@require_GET
+def portfolio_print(request):
+    """Every filtered row (up to a limit) on one page, for printing or saving as PDF from the browser."""
+    today = timezone.localdate()
+    context = _portfolio(request, today)
+    rows = list(context["rows"][: PRINT_LIMIT + 1])
+    presenters.decorate_rows(rows, today)
+    return render(
+        request,
+        "dashboards/portfolio_print.html",
+        {
+            **context,
+            "print_rows": rows[:PRINT_LIMIT],
+            "headers": presenters.sort_headers(request.GET, context["sort"], context["descending"]),
+            "truncated": len(rows) > PRINT_LIMIT,
+            "print_limit": PRINT_LIMIT,
+            "query": presenters.query_string(request.GET),
+            "rag_rules": presenters.rag_rules(),
+            "data_as_of": timezone.now(),
+        },
+    )
+
+
+@require_GET
+def portfolio_csv(request):
+    """The filtered portfolio as CSV, streamed row by row from one query."""
+    today = timezone.localdate()
+    rows = _portfolio(request, today)["rows"]
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(line) for line in _csv_lines(rows, today))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="golive-portfolio-{today.isoformat()}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _csv_lines(rows, today: datetime.date):
+    yield presenters.CSV_HEADER
+    for migration in rows.iterator(chunk_size=500):
+        yield presenters.csv_row(migration, today)
+
+
+@require_GET
+def migration(request, pk):
+    """Drill-down: one practice's migration, read-only, for commissioners of its ICB."""
+    migration = checklist_selectors.migration_get_for_user(request.user, pk)
+    if not selectors.can_use_dashboards(request.user, migration):
+        raise PermissionDenied("Dashboards are for commissioners.")
+    today = timezone.localdate()
+    summary = selectors.migration_rag(migration, today)
+    readiness = checklist_selectors.go_live_readiness(migration)
+    return render(
+        request,
+        "dashboards/migration.html",
+        {
+            "migration": migration,
+            "summary": summary,
+            "rag_tag": presenters.rag_tag(rag.status_of(summary.rag_rank)),
+            "rag_reason": presenters.rag_reason(summary.rag_rank),
+            "stage_tag": checklist_presenters.stage_tag(migration.stage_on(today)),
+            "countdown": checklist_presenters.read_only_countdown(migration, today),
+            "key_dates_summary": {"rows": checklist_presenters.key_dates_rows(migration)},
+            "phases": selectors.phase_summary(migration, today),
+            "overdue_steps": selectors.overdue_steps(migration, today),
+            "sign_off_summary": (
+                {"rows": checklist_presenters.sign_off_rows(readiness.sign_off)} if readiness.sign_off else None
+            ),
+            "check_rows": [
+                {"area": area, "check": check, "tag": checklist_presenters.check_result_tag(check)}
+                for area, check in readiness.checks
+            ],
+            "open_issues_phrase": checklist_presenters.open_issues_phrase(readiness.open_issues),
+            "links": checklist_selectors.links_outstanding(migration),
+            "history": checklist_selectors.migration_history(migration)[:10],
+            "data_as_of": timezone.now(),
+        },
+    )
