@@ -11,7 +11,7 @@ app = Celery("golive")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 # The filesystem broker (the embedded default) needs its folders before the first message.
-for option in ("data_folder_in", "data_folder_out", "processed_folder"):
+for option in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
     folder = (app.conf.broker_transport_options or {}).get(option)
     if folder:
         os.makedirs(folder, exist_ok=True)
