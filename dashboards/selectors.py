@@ -56,6 +56,11 @@ def dashboard_icbs_for(user) -> QuerySet[ICB]:
     return ICB.objects.filter(pk__in=icb_ids).order_by("name")
 
 
+def user_has_dashboards(user) -> bool:
+    """Whether the header offers Dashboards: administrators and commissioners; practice users would get a 403."""
+    return user.is_superuser or Membership.objects.filter(user=user, role=Role.COMMISSIONER).exists()
+
+
 @dataclass
 class DashboardScope:
     """What one dashboard page covers: the ICBs the user may choose from, and the one chosen (None: all of them)."""

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 
 def service(request):
@@ -8,11 +9,12 @@ def service(request):
 
 
 # (URL name, link text), in the order shown.
-SECTIONS = [
-    ("home", "Migrations"),
-    ("reminders:my_tasks", "My tasks"),
-    ("dashboards:portfolio", "Dashboards"),
-]
+def _sections():
+    """(URL name, link text, who may see it) from settings.NAVIGATION: the wiring knows the apps, core does not."""
+    return [
+        (url_name, text, import_string(predicate) if predicate else None)
+        for url_name, text, predicate in settings.NAVIGATION
+    ]
 
 
 def _is_current(path: str, href: str) -> bool:
@@ -27,10 +29,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     items = []
-    for url_name, text in SECTIONS:
+    for url_name, text, may_see in _sections():
         try:
             href = reverse(url_name)
         except NoReverseMatch:
+            continue
+        if may_see is not None and not may_see(user):
             continue
         items.append({"href": href, "text": text, "current": _is_current(request.path, href)})
     return {"navigation": items}

@@ -153,6 +153,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Header navigation: URL name, link text, and an optional predicate(user) deciding who sees the link.
+NAVIGATION = [
+    ("home", "Migrations", None),
+    ("reminders:my_tasks", "My tasks", None),
+    ("dashboards:portfolio", "Dashboards", "dashboards.selectors.user_has_dashboards"),
+]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
 CRISPY_TEMPLATE_PACK = "nhsuk"
 

@@ -270,3 +270,11 @@ def test_drill_down_query_count_does_not_grow_with_issues_checks_and_links(
         ThirdPartyLinkFactory(migration=world.migration)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_the_header_offers_dashboards_to_commissioners_only(client_for, world):
+    from django.urls import reverse as url_for
+
+    dashboards = url_for("dashboards:portfolio")
+    assert f'href="{dashboards}"' in client_for(world.commissioner).get(url_for("home")).content.decode()
+    assert f'href="{dashboards}"' not in client_for(world.manager).get(url_for("home")).content.decode()
