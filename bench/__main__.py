@@ -75,6 +75,8 @@ def main() -> None:
     seed.seed()
     commissioner_session = seed.session_cookie_value(seed.COMMISSIONER_EMAIL)
     admin_session = seed.session_cookie_value(seed.ADMIN_EMAIL)
+    manager_migration = seed.practice_manager_migration()
+    manager_session = seed.session_cookie_value(seed.MANAGER_EMAIL)
 
     floor = floor_dir()
     floor_env = {**os.environ, "DATABASE_URL": f"{PG}/{FLOOR_DB}"}
@@ -97,6 +99,7 @@ def main() -> None:
         proxy = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
         commissioner = {**proxy, "Cookie": f"__Host-sessionid={commissioner_session}"}
         admin = {**proxy, "Cookie": f"__Host-sessionid={admin_session}"}
+        manager = {**proxy, "Cookie": f"__Host-sessionid={manager_session}"}
         floor_page = portfolio.Target("floor /floor/page", portfolio.FLOOR_PORT, "/floor/page", {})
         floor_page.headers = {"Cookie": portfolio.floor_cookie()}
         icb_page = portfolio.Target("portfolio, one ICB", portfolio.GOLIVE_PORT, "/dashboards/", commissioner)
@@ -109,11 +112,30 @@ def main() -> None:
             portfolio.Target("portfolio, national", portfolio.GOLIVE_PORT, "/dashboards/", admin),
             portfolio.Target("portfolio, national, no cache", portfolio.GOLIVE_UNCACHED_PORT, "/dashboards/", admin),
         ]
+        practice_pages = [
+            (
+                portfolio.Target("migration page", portfolio.GOLIVE_PORT, f"/migrations/{manager_migration}/", manager),
+                b"<h1",
+            ),
+            (
+                portfolio.Target(
+                    "checklist, 201 steps",
+                    portfolio.GOLIVE_PORT,
+                    f"/migrations/{manager_migration}/checklist/",
+                    manager,
+                ),
+                b"Go-live checklist",
+            ),
+            (portfolio.Target("my tasks", portfolio.GOLIVE_PORT, "/my-tasks/", manager), b"<h1"),
+        ]
         portfolio.check(floor_page, b"<table")
         for target in targets[1:]:
             portfolio.check(
                 target, b"Migrations in NHS Bench 00" if target.headers is commissioner else b"Migrations in England"
             )
+        for target, marker in practice_pages:
+            portfolio.check(target, marker)
+            targets.append(target)
         results = portfolio.measure(targets)
     finally:
         for server in servers:

@@ -145,18 +145,38 @@ def run_python(target: Target, seconds: int) -> Result:
     return Result(len(latencies) / seconds, statistics.median(latencies) * 1000 if latencies else 0, errors[0])
 
 
+def wait_until_idle(ports: set[int], limit_seconds: float = 15) -> None:
+    """Let every server finish the requests a run left queued (a 4 s page keeps workers busy after wrk stops),
+    so one page's backlog is not measured as the next page's slowness."""
+    deadline = time.monotonic() + limit_seconds
+    for port in ports:
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=limit_seconds)
+                connection.request("HEAD", "/")
+                connection.getresponse().read()
+            except OSError:
+                break
+            if time.monotonic() - started < 0.1:
+                break
+
+
 def measure(targets: list[Target], log=print) -> dict[str, Result]:
     load = run_wrk if shutil.which("wrk") else run_python
     log(
         f"Load tool: {'wrk' if load is run_wrk else 'Python threads'}, {CONCURRENCY} connections, "
         f"{ROUNDS} rounds of {ROUND_SECONDS} s per page"
     )
+    ports = {target.port for target in targets}
     for target in targets:
         load(target, 2)  # warm up: connections, template caches, PostgreSQL buffers
+        wait_until_idle(ports)
     runs: dict[str, list[Result]] = {target.name: [] for target in targets}
     for round_number in range(1, ROUNDS + 1):
         for target in targets:
             result = load(target, ROUND_SECONDS)
+            wait_until_idle(ports)
             runs[target.name].append(result)
             log(
                 f"  round {round_number} {target.name:<32} {result.requests_per_second:8.1f} req/s  "

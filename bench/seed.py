@@ -18,6 +18,7 @@ ICBS = 42
 PRACTICES_PER_ICB = 150
 MIGRATIONS = 1500
 COMMISSIONER_EMAIL = "commissioner@bench.example"
+MANAGER_EMAIL = "manager@bench.example"
 ADMIN_EMAIL = "admin@bench.example"
 SUPPLIERS = ["EMIS", "TPP", "Cegedim", "Microtest", "Medicus"]
 
@@ -163,6 +164,19 @@ def seed_go_live_records(today: datetime.date, log=print) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(f"Seeded {len(links)} third-party links, {len(checks)} data checks and {len(issues)} issues.")
+
+
+def practice_manager_migration() -> int:
+    """A practice manager for the first seeded migration's practice (made once); returns that migration's id."""
+    from checklists.models import Migration
+    from practices.models import Membership, Role, User
+
+    migration = Migration.objects.order_by("pk").first()
+    manager, _ = User.objects.get_or_create(email=MANAGER_EMAIL, defaults={"full_name": "Bench Manager"})
+    Membership.objects.get_or_create(
+        user=manager, practice=migration.practice, defaults={"role": Role.PRACTICE_MANAGER}
+    )
+    return migration.pk
 
 
 def session_cookie_value(email: str) -> str:
