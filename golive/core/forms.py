@@ -284,7 +284,7 @@ class NHSDateField(forms.MultiValueField):
             )
         try:
             result = datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month too long for a C int, like 99999999999
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={**values, "missing": []}
             ) from None

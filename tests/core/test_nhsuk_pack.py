@@ -225,6 +225,9 @@ class DateForm(BaseForm):
         ({"when_day": "31", "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
         ({"when_day": "a", "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
         ({"when_day": "1", "when_month": "2", "when_year": "27"}, "Year must include 4 numbers"),
+        # Too big for datetime.date's C int: an error, not an OverflowError (a 500 on every form with a date).
+        ({"when_day": "9" * 20, "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
+        ({"when_day": "1", "when_month": "9" * 20, "when_year": "2027"}, "Enter the go-live date as a real date"),
     ],
 )
 def test_date_field_errors(data, error):
