@@ -208,15 +208,21 @@ def _supplier_reference_field(label="Supplier's reference", help_text="For examp
     )
 
 
+# The most a data check can count: well above any practice's records, and inside PostgreSQL's integer column.
+COUNT_MAX = 10_000_000
+
+
 def _count_field(label: str, help_text: str, what: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         help_text=help_text,
         min_value=0,
+        max_value=COUNT_MAX,
         error_messages={
             "required": f"Enter how many {what}",
             "invalid": f"Enter how many {what} as a whole number, like 25",
             "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be {COUNT_MAX:,} or fewer",
         },
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric"}),
     )
