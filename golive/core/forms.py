@@ -148,6 +148,8 @@ NHS_ERROR_MESSAGES = {
     "invalid_choice": "Select a valid option",
     "max_value": "%(Label)s must be %(limit_value)s or less",
     "min_value": "%(Label)s must be %(limit_value)s or more",
+    # Every CharField refuses NUL (PostgreSQL cannot store it); Django says "Null characters are not allowed."
+    "null_characters_not_allowed": "%(Label)s must not include hidden characters",
 }
 SELECT_REQUIRED = "Select %(label)s"
 CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select, forms.CheckboxInput)

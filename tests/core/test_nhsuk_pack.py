@@ -304,6 +304,15 @@ def test_nhs_voice_error_messages_keep_explicit_ones():
     assert long.errors["ods"] == ["ODS code must be 3 characters or fewer"]
 
 
+def test_nul_characters_get_an_nhs_voice_error():
+    class Search(BaseForm):
+        q = forms.CharField(label="Practice name or ODS code", required=False, max_length=100)
+
+    form = Search(data={"q": "Riverside\x00"})
+    assert not form.is_valid()
+    assert form.errors["q"] == ["Practice name or ODS code must not include hidden characters"]
+
+
 # Parity with the official macros ---------------------------------------------------------------
 
 
