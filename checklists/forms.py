@@ -24,6 +24,12 @@ NO_PATIENT_DATA = "Counts and supplier references only. Do not enter patient nam
 SUPPLIER_REFERENCE_MAX = 100
 
 
+# Key dates outside these years are typing mistakes, and due dates worked out from them (a year's window
+# after go-live, working days before IDP) can fall outside what datetime.date can hold.
+KEY_DATE_EARLIEST = datetime.date(2000, 1, 1)
+KEY_DATE_LATEST = datetime.date(2099, 12, 31)
+
+
 class KeyDatesMixin(forms.Form):
     idp_date = NHSDateField(
         label="Initial data production (IDP) date",
@@ -58,6 +64,12 @@ class KeyDatesMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("idp_date", "fdp_date", "go_live_date"):
+            day = cleaned.get(name)
+            if day and not KEY_DATE_EARLIEST <= day <= KEY_DATE_LATEST:
+                label = self.fields[name].label
+                self.add_error(name, f"The {label[:1].lower()}{label[1:]} must be between 2000 and 2099")
+                cleaned[name] = None
         idp, fdp, go_live = cleaned.get("idp_date"), cleaned.get("fdp_date"), cleaned.get("go_live_date")
         if idp and fdp and fdp < idp:
             self.add_error("fdp_date", "The FDP date must be the same as or after the IDP date")
@@ -208,15 +220,21 @@ def _supplier_reference_field(label="Supplier's reference", help_text="For examp
     )
 
 
+# The most a data check can count: well above any practice's records, and inside PostgreSQL's integer column.
+COUNT_MAX = 10_000_000
+
+
 def _count_field(label: str, help_text: str, what: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         help_text=help_text,
         min_value=0,
+        max_value=COUNT_MAX,
         error_messages={
             "required": f"Enter how many {what}",
             "invalid": f"Enter how many {what} as a whole number, like 25",
             "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be {COUNT_MAX:,} or fewer",
         },
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric"}),
     )

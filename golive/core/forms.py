@@ -148,6 +148,8 @@ NHS_ERROR_MESSAGES = {
     "invalid_choice": "Select a valid option",
     "max_value": "%(Label)s must be %(limit_value)s or less",
     "min_value": "%(Label)s must be %(limit_value)s or more",
+    # Every CharField refuses NUL (PostgreSQL cannot store it); Django says "Null characters are not allowed."
+    "null_characters_not_allowed": "%(Label)s must not include hidden characters",
 }
 SELECT_REQUIRED = "Select %(label)s"
 CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.Select, forms.CheckboxInput)
@@ -284,7 +286,7 @@ class NHSDateField(forms.MultiValueField):
             )
         try:
             result = datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month too long for a C int, like 99999999999
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={**values, "missing": []}
             ) from None

@@ -295,6 +295,9 @@ def test_the_data_check_form_says_no_patient_details(client_for, world):
         ({"problems_found": "-5"}, "Problems found must be 0 or more"),
         ({"records_checked": "2", "problems_found": "3"}, "Problems found must be the same as or fewer than records"),
         ({"records_checked": "lots"}, "Enter how many records were checked as a whole number"),
+        # Beyond PostgreSQL's integer: a form error, not a DataError (500) on save.
+        ({"records_checked": "99999999999", "problems_found": "0"}, "Records checked must be 10,000,000 or fewer"),
+        ({"records_checked": "99999999999", "problems_found": "99999999999"}, "Problems found must be 10,000,000"),
         (date_fields("checked_on", datetime.date.today() + datetime.timedelta(days=2)), "must be today or in the past"),
         ({"supplier_reference": "X" * 101}, "Supplier&#x27;s reference must be 100 characters or fewer"),
         ({"area": ""}, "Select what was checked"),

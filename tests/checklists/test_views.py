@@ -182,6 +182,18 @@ def test_manager_creates_a_migration_with_its_checklist(client_for, world):
         ({"old_supplier": 999999}, "Select a supplier from the list"),
         ({"new_supplier": ""}, "Select the new supplier"),
         ({"go_live_date_month": "13"}, "as a real date"),
+        # Far-off years: an error, not an OverflowError working out the window's end or the due dates.
+        (
+            {
+                **date_fields("fdp_date", datetime.date(9999, 12, 1)),
+                **date_fields("go_live_date", datetime.date(9999, 12, 31)),
+            },
+            "The go-live date must be between 2000 and 2099",
+        ),
+        (
+            {"idp_date_day": "1", "idp_date_month": "1", "idp_date_year": "0001"},
+            "The initial data production (IDP) date must be between 2000 and 2099",
+        ),
     ],
 )
 def test_bad_migration_input_shows_an_error_and_saves_nothing(client_for, world, overrides, message):
@@ -229,6 +241,26 @@ def test_key_dates_preview_then_confirm_moves_due_dates(client_for, world):
     migration.refresh_from_db()
     assert migration.go_live_date == datetime.date(2027, 3, 8)
     assert AuditEvent.objects.filter(action="migration.key_dates_changed", migration_id=migration.pk).exists()
+
+
+def test_key_dates_in_year_9999_show_an_error_not_a_500(client_for, world):
+    migration = world.migration
+    data = {
+        **date_fields("idp_date", datetime.date(9999, 12, 1)),
+        **date_fields("fdp_date", datetime.date(9999, 12, 10)),
+        **date_fields("go_live_date", datetime.date(9999, 12, 31)),
+        "read_only_window_days": 365,
+        "read_only_window_source": "older_guide",
+        "reason": "Typo",
+        "version": migration.version,
+        "preview": "1",
+    }
+    response = client_for(world.manager).post(reverse("checklists:key_dates", args=[migration.pk]), data)
+    assert response.status_code == 200
+    assert "The go-live date must be between 2000 and 2099" in response.text
+    assert response.context["moves"] is None
+    migration.refresh_from_db()
+    assert migration.go_live_date == datetime.date(2027, 3, 1)
 
 
 def test_staff_cannot_change_key_dates(client_for, world):

@@ -225,6 +225,9 @@ class DateForm(BaseForm):
         ({"when_day": "31", "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
         ({"when_day": "a", "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
         ({"when_day": "1", "when_month": "2", "when_year": "27"}, "Year must include 4 numbers"),
+        # Too big for datetime.date's C int: an error, not an OverflowError (a 500 on every form with a date).
+        ({"when_day": "9" * 20, "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
+        ({"when_day": "1", "when_month": "9" * 20, "when_year": "2027"}, "Enter the go-live date as a real date"),
     ],
 )
 def test_date_field_errors(data, error):
@@ -299,6 +302,15 @@ def test_nhs_voice_error_messages_keep_explicit_ones():
     long = Messages(data={"email": "a@b.nhs.net", "ods": "ABCD", "choice": "red"})
     long.is_valid()
     assert long.errors["ods"] == ["ODS code must be 3 characters or fewer"]
+
+
+def test_nul_characters_get_an_nhs_voice_error():
+    class Search(BaseForm):
+        q = forms.CharField(label="Practice name or ODS code", required=False, max_length=100)
+
+    form = Search(data={"q": "Riverside\x00"})
+    assert not form.is_valid()
+    assert form.errors["q"] == ["Practice name or ODS code must not include hidden characters"]
 
 
 # Parity with the official macros ---------------------------------------------------------------
