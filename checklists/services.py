@@ -13,7 +13,13 @@ from django.utils.formats import date_format
 
 from golive.core.audit import audit_record, changed_fields
 from practices.models import Role, ThirdPartyService
-from practices.selectors import can_manage_migration, can_work_checklist, practice_members, roles_for
+from practices.selectors import (
+    can_manage_migration,
+    can_update_step,
+    can_work_checklist,
+    practice_members,
+    roles_for,
+)
 
 from .models import (
     GO_LIVE_STATEMENTS,
@@ -283,8 +289,8 @@ def step_update(
     Arguments left out keep their current values. Raises StepConflict on a stale version.
     """
     practice = step.migration.practice
-    if not can_work_checklist(user, practice):
-        raise PermissionDenied("Only people at the practice can change its checklist.")
+    if not can_update_step(user, practice, step.role):
+        raise PermissionDenied("Only people at the practice, or the commissioner for their own steps, can change this.")
     assigning = assignee is not ... and assignee is not None
     if assigning and not practice_members(practice).filter(pk=assignee.pk).exists():
         raise PermissionDenied("Steps can only be assigned to people at the practice.")

@@ -15,9 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from practices.selectors import (
     can_manage_migration,
+    can_update_step,
     can_work_checklist,
     practice_members,
     practices_user_can_manage,
+    roles_for,
+    step_updatable,
 )
 
 from . import presenters, selectors, services
@@ -117,12 +120,14 @@ def checklist(request, pk):
             phase=this_phase if show == "this_phase" else filter_form.cleaned_data["phase"],
         )
     groups = selectors.checklist_for_user(user=request.user, migration=migration, filters=filters, today=today)
+    roles = roles_for(request.user, migration.practice)
     for group in groups:
         for step in group.steps:
             step.status_tag = presenters.step_status_tag(step, today)
             step.overdue = step.is_overdue(today)
             step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk])
             step.tick_url = reverse("checklists:step_tick", args=[migration.pk, step.pk])
+            step.can_update = step_updatable(roles, step.role)
     return render(
         request,
         "checklists/checklist.html",
@@ -134,7 +139,6 @@ def checklist(request, pk):
             "this_phase": Phase(this_phase).label,
             "next_url": request.get_full_path(),
             "shown": sum(len(group.steps) for group in groups),
-            "can_work": can_work_checklist(request.user, migration.practice),
         },
     )
 
@@ -175,9 +179,9 @@ def step_tick(request, pk, step_pk):
 def step_edit(request, pk, step_pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     step = selectors.step_get_for_user(request.user, migration, step_pk)
-    can_work = can_work_checklist(request.user, migration.practice)
+    can_work = can_update_step(request.user, migration.practice, step.role)
     if request.method == "POST" and not can_work:
-        raise PermissionDenied("Only people at the practice can change its checklist.")
+        raise PermissionDenied("Only people at the practice, or the commissioner for their own steps, can change this.")
     initial = {
         "status": step.status,
         "not_applicable_reason": step.not_applicable_reason,

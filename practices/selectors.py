@@ -36,6 +36,15 @@ def can_work_checklist(user, practice: Practice) -> bool:
     return bool(roles_for(user, practice) & PRACTICE_ROLES)
 
 
+def step_updatable(roles: set[str], step_role: str) -> bool:
+    """Practice members change any step; commissioners change the steps that are theirs (e.g. funding approval)."""
+    return bool(roles & PRACTICE_ROLES) or (step_role == Role.COMMISSIONER and Role.COMMISSIONER in roles)
+
+
+def can_update_step(user, practice: Practice, step_role: str) -> bool:
+    return step_updatable(roles_for(user, practice), step_role)
+
+
 def can_manage_migration(user, practice: Practice) -> bool:
     """Practice managers and the ICB's commissioners create migrations and move key dates."""
     return user.is_superuser or bool(roles_for(user, practice) & {Role.PRACTICE_MANAGER, Role.COMMISSIONER})

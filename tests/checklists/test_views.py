@@ -285,3 +285,23 @@ def test_this_phase_shows_the_phase_of_the_next_open_step(client_for, world):
     today = datetime.date.today()
     next_open = migration.steps.filter(status="todo", due_date__gte=today).order_by("due_date", "order").first()
     assert {s.phase for s in shown} == {next_open.phase}
+
+
+def test_commissioner_ticks_their_own_steps_but_not_the_practices(client_for, world):
+    own = world.migration.steps.filter(role="commissioner").first()
+    practice_step = world.migration.steps.filter(role="practice_manager").first()
+    client = client_for(world.commissioner)
+    page = client.get(reverse("checklists:checklist", args=[world.migration.pk]), {"show": "mine"}).content.decode()
+    assert f'action="{reverse("checklists:step_tick", args=[world.migration.pk, own.pk])}"' in page
+    ticked = client.post(
+        reverse("checklists:step_tick", args=[world.migration.pk, own.pk]), {"status": "done", "version": own.version}
+    )
+    assert ticked.status_code == 302
+    own.refresh_from_db()
+    assert own.status == StepStatus.DONE
+    refused = client.post(
+        reverse("checklists:step_tick", args=[world.migration.pk, practice_step.pk]), {"status": "done", "version": 1}
+    )
+    assert refused.status_code == 403
+    practice_step.refresh_from_db()
+    assert practice_step.status == StepStatus.TODO
