@@ -24,12 +24,6 @@ NO_PATIENT_DATA = "Counts and supplier references only. Do not enter patient nam
 SUPPLIER_REFERENCE_MAX = 100
 
 
-# Key dates outside these years are typing mistakes, and due dates worked out from them (a year's window
-# after go-live, working days before IDP) can fall outside what datetime.date can hold.
-KEY_DATE_EARLIEST = datetime.date(2000, 1, 1)
-KEY_DATE_LATEST = datetime.date(2099, 12, 31)
-
-
 class KeyDatesMixin(forms.Form):
     idp_date = NHSDateField(
         label="Initial data production (IDP) date",
@@ -64,12 +58,6 @@ class KeyDatesMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("idp_date", "fdp_date", "go_live_date"):
-            day = cleaned.get(name)
-            if day and not KEY_DATE_EARLIEST <= day <= KEY_DATE_LATEST:
-                label = self.fields[name].label
-                self.add_error(name, f"The {label[:1].lower()}{label[1:]} must be between 2000 and 2099")
-                cleaned[name] = None
         idp, fdp, go_live = cleaned.get("idp_date"), cleaned.get("fdp_date"), cleaned.get("go_live_date")
         if idp and fdp and fdp < idp:
             self.add_error("fdp_date", "The FDP date must be the same as or after the IDP date")

@@ -246,7 +246,12 @@ class NHSDateField(forms.MultiValueField):
         "incomplete": "%(Label)s must include a %(parts)s",
         "invalid": "Enter the %(label)s as a real date",
         "year_length": "Year must include 4 numbers",
+        "out_of_range": "%(Label)s must be between %(earliest)s and %(latest)s",
     }
+    # Every GoLive date belongs to a migration of this century; other years are typing mistakes, and dates
+    # worked out from them (a year's window after go-live) could pass what datetime.date can hold.
+    EARLIEST_YEAR = 2000
+    LATEST_YEAR = 2099
 
     def __init__(self, **kwargs: Any) -> None:
         fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
@@ -290,6 +295,12 @@ class NHSDateField(forms.MultiValueField):
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={**values, "missing": []}
             ) from None
+        if not self.EARLIEST_YEAR <= result.year <= self.LATEST_YEAR:
+            raise ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={**values, "earliest": self.EARLIEST_YEAR, "latest": self.LATEST_YEAR, "missing": ["year"]},
+            )
         self.validate(result)
         self.run_validators(result)
         return result

@@ -188,11 +188,11 @@ def test_manager_creates_a_migration_with_its_checklist(client_for, world):
                 **date_fields("fdp_date", datetime.date(9999, 12, 1)),
                 **date_fields("go_live_date", datetime.date(9999, 12, 31)),
             },
-            "The go-live date must be between 2000 and 2099",
+            "Go-live date must be between 2000 and 2099",
         ),
         (
             {"idp_date_day": "1", "idp_date_month": "1", "idp_date_year": "0001"},
-            "The initial data production (IDP) date must be between 2000 and 2099",
+            "Initial data production (IDP) date must be between 2000 and 2099",
         ),
     ],
 )
@@ -257,7 +257,7 @@ def test_key_dates_in_year_9999_show_an_error_not_a_500(client_for, world):
     }
     response = client_for(world.manager).post(reverse("checklists:key_dates", args=[migration.pk]), data)
     assert response.status_code == 200
-    assert "The go-live date must be between 2000 and 2099" in response.text
+    assert "Go-live date must be between 2000 and 2099" in response.text
     assert response.context["moves"] is None
     migration.refresh_from_db()
     assert migration.go_live_date == datetime.date(2027, 3, 1)

@@ -228,6 +228,9 @@ class DateForm(BaseForm):
         # Too big for datetime.date's C int: an error, not an OverflowError (a 500 on every form with a date).
         ({"when_day": "9" * 20, "when_month": "2", "when_year": "2027"}, "Enter the go-live date as a real date"),
         ({"when_day": "1", "when_month": "9" * 20, "when_year": "2027"}, "Enter the go-live date as a real date"),
+        # Outside this century: a typing mistake, and a year's window after it could overflow datetime.date.
+        ({"when_day": "1", "when_month": "1", "when_year": "0001"}, "Go-live date must be between 2000 and 2099"),
+        ({"when_day": "31", "when_month": "12", "when_year": "9999"}, "Go-live date must be between 2000 and 2099"),
     ],
 )
 def test_date_field_errors(data, error):
