@@ -236,9 +236,11 @@ def key_dates(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["version"] != migration.version:
-            form.add_error(None, "Someone else changed these dates while you were editing. Check the dates below.")
-            form = KeyDatesForm(initial=KeyDatesForm.initial_for(migration))
-        elif "confirm" in request.POST:
+            # A fresh form shows the current dates; the message survives the redirect (an error added to the
+            # stale form would be thrown away with it).
+            messages.error(request, "Someone else changed these dates while you were editing. Check the dates below.")
+            return redirect("checklists:key_dates", pk=migration.pk)
+        if "confirm" in request.POST:
             try:
                 moved = services.migration_change_key_dates(
                     user=request.user,

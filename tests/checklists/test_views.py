@@ -231,6 +231,26 @@ def test_key_dates_preview_then_confirm_moves_due_dates(client_for, world):
     assert AuditEvent.objects.filter(action="migration.key_dates_changed", migration_id=migration.pk).exists()
 
 
+def test_key_dates_stale_version_tells_the_user_and_shows_current_dates(client_for, world):
+    migration = world.migration
+    client = client_for(world.manager)
+    url = reverse("checklists:key_dates", args=[migration.pk])
+    data = {
+        **date_fields("idp_date", migration.idp_date + datetime.timedelta(days=7)),
+        **date_fields("fdp_date", migration.fdp_date + datetime.timedelta(days=7)),
+        **date_fields("go_live_date", migration.go_live_date + datetime.timedelta(days=7)),
+        "read_only_window_days": 45,
+        "read_only_window_source": "older_guide",
+        "reason": "Supplier asked for a week later",
+        "version": migration.version - 1,
+    }
+    response = client.post(url, {**data, "preview": "1"}, follow=True)
+    assert "Someone else changed these dates while you were editing" in response.content.decode()
+    assert response.context["moves"] is None
+    migration.refresh_from_db()
+    assert migration.go_live_date == datetime.date(2027, 3, 1)
+
+
 def test_staff_cannot_change_key_dates(client_for, world):
     assert client_for(world.staff).get(reverse("checklists:key_dates", args=[world.migration.pk])).status_code == 403
 
