@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -253,7 +254,7 @@ def key_dates(request, pk):
             except services.MigrationConflict:
                 messages.error(request, "Someone else changed these dates at the same time. Check them and try again.")
                 return redirect("checklists:key_dates", pk=migration.pk)
-            messages.success(request, f"Key dates changed. {moved} due dates moved.")
+            messages.success(request, f"Key dates changed. {moved} due date{pluralize(moved)} moved.")
             return redirect("checklists:migration", pk=migration.pk)
         else:
             moves = services.migration_preview_key_dates(migration=migration, today=_today(), **_dates(data))
@@ -583,7 +584,9 @@ def links_setup(request, pk):
         except services.LinkMoveRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, f"{len(created)} services added to the reconnection tracker")
+            messages.success(
+                request, f"{len(created)} service{pluralize(len(created))} added to the reconnection tracker"
+            )
             return redirect("checklists:links", pk=migration.pk)
     return render(
         request,

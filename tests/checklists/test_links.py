@@ -328,6 +328,14 @@ def test_setup_page_adds_the_ticked_services(client, world):
     assert tracked == {"Test DocMan", "Test EPS"}
 
 
+def test_setup_confirms_a_single_service_in_the_singular(client, world):
+    docman = ThirdPartyServiceFactory(name="Test DocMan")
+    client.force_login(world.manager)
+    url = reverse("checklists:links_setup", args=[world.migration.pk])
+    response = client.post(url, {"services_document_management": [docman.pk]}, follow=True)
+    assert "1 service added to the reconnection tracker" in response.content.decode()
+
+
 def test_setup_with_nothing_ticked_shows_an_error(client, world):
     ThirdPartyServiceFactory(name="Test DocMan")
     client.force_login(world.manager)

@@ -251,6 +251,25 @@ def test_key_dates_stale_version_tells_the_user_and_shows_current_dates(client_f
     assert migration.go_live_date == datetime.date(2027, 3, 1)
 
 
+def test_key_dates_confirmation_counts_one_moved_step_in_the_singular(client_for, world, monkeypatch):
+    from checklists import services
+
+    monkeypatch.setattr(services, "migration_change_key_dates", lambda **kwargs: 1)
+    migration = world.migration
+    data = {
+        **date_fields("idp_date", migration.idp_date),
+        **date_fields("fdp_date", migration.fdp_date),
+        **date_fields("go_live_date", migration.go_live_date),
+        "read_only_window_days": 45,
+        "read_only_window_source": "older_guide",
+        "reason": "Correcting the window",
+        "version": migration.version,
+        "confirm": "1",
+    }
+    response = client_for(world.manager).post(reverse("checklists:key_dates", args=[migration.pk]), data, follow=True)
+    assert "Key dates changed. 1 due date moved." in response.content.decode()
+
+
 def test_staff_cannot_change_key_dates(client_for, world):
     assert client_for(world.staff).get(reverse("checklists:key_dates", args=[world.migration.pk])).status_code == 403
 
