@@ -118,11 +118,13 @@ def checklist(request, pk):
             phase=this_phase if show == "this_phase" else filter_form.cleaned_data["phase"],
         )
     groups = selectors.checklist_for_user(user=request.user, migration=migration, filters=filters, today=today)
+    next_query = urlencode({"next": request.get_full_path()})
     for group in groups:
         for step in group.steps:
             step.status_tag = presenters.step_status_tag(step, today)
             step.overdue = step.is_overdue(today)
-            step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk])
+            # Carry the filtered view, so saving the step returns to the same list.
+            step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?" + next_query
             step.tick_url = reverse("checklists:step_tick", args=[migration.pk, step.pk])
     return render(
         request,
@@ -172,6 +174,23 @@ def step_tick(request, pk, step_pk):
     return redirect(f"{back}#step-{step.pk}")
 
 
+def _step_back_link(request, migration, step) -> tuple[str, str]:
+    """Where the step page was opened from (a filtered checklist, go-live readiness or My tasks), and the link text.
+
+    Only those local pages are accepted from `next`; anything else falls back to the checklist.
+    """
+    came_from = request.GET.get("next", "")
+    checklist_url = reverse("checklists:checklist", args=[migration.pk])
+    for url, text in (
+        (reverse("checklists:go_live", args=[migration.pk]), "Back to go-live readiness"),
+        (reverse("reminders:my_tasks"), "Back to my tasks"),
+    ):
+        if came_from.startswith(url):
+            return came_from, text
+    back = came_from if came_from.startswith(checklist_url) else checklist_url
+    return f"{back}#step-{step.pk}", "Back to the checklist"
+
+
 @require_http_methods(["GET", "POST"])
 def step_edit(request, pk, step_pk):
     migration = selectors.migration_get_for_user(request.user, pk)
@@ -187,6 +206,7 @@ def step_edit(request, pk, step_pk):
         "version": step.version,
     }
     form = StepForm(request.POST or None, initial=initial, assignable=practice_members(migration.practice))
+    back_url, back_text = _step_back_link(request, migration, step)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -209,7 +229,7 @@ def step_edit(request, pk, step_pk):
             form = StepForm(data, initial=initial, assignable=practice_members(migration.practice))
         else:
             messages.success(request, f"“{step.title}” saved")
-            return redirect(reverse("checklists:checklist", args=[migration.pk]) + f"#step-{step.pk}")
+            return redirect(back_url)
     today = _today()
     return render(
         request,
@@ -221,6 +241,8 @@ def step_edit(request, pk, step_pk):
             "can_work": can_work,
             "conflict": conflict,
             "status_tag": presenters.step_status_tag(step, today),
+            "back_url": back_url,
+            "back_text": back_text,
         },
         status=409 if conflict else 200,
     )

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -149,6 +150,43 @@ def test_not_applicable_without_reason_shows_an_error(client_for, world):
     assert "Enter why this step does not apply" in response.content.decode()
     step.refresh_from_db()
     assert step.status == StepStatus.TODO
+
+
+def test_saving_a_step_returns_to_the_filtered_checklist_it_was_opened_from(client_for, world):
+    migration = world.migration
+    client = client_for(world.manager)
+    checklist_url = reverse("checklists:checklist", args=[migration.pk])
+    page = client.get(checklist_url, {"show": "mine"})
+    step = next(step for group in page.context["groups"] for step in group.steps)
+    assert step.edit_url.endswith("?" + urlencode({"next": checklist_url + "?show=mine"}))
+    edit = client.get(step.edit_url)
+    assert f'href="{checklist_url}?show=mine#step-{step.pk}"' in edit.content.decode()
+    response = client.post(step.edit_url, {"status": "done", "version": step.version})
+    assert response.status_code == 302
+    assert response.url == f"{checklist_url}?show=mine#step-{step.pk}"
+
+
+@pytest.mark.parametrize(
+    ("came_from", "back_text"),
+    [("reminders:my_tasks", "Back to my tasks"), ("checklists:go_live", "Back to go-live readiness")],
+)
+def test_saving_a_step_returns_to_my_tasks_or_go_live_readiness(client_for, world, came_from, back_text):
+    migration = world.migration
+    step = migration.steps.first()
+    back = reverse(came_from) if came_from == "reminders:my_tasks" else reverse(came_from, args=[migration.pk])
+    url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?" + urlencode({"next": back})
+    client = client_for(world.manager)
+    assert back_text in client.get(url).content.decode()
+    response = client.post(url, {"status": "done", "version": step.version})
+    assert response.url == back
+
+
+def test_a_step_ignores_a_next_that_points_off_site(client_for, world):
+    migration = world.migration
+    step = migration.steps.first()
+    url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?next=https://evil.example/"
+    response = client_for(world.manager).post(url, {"status": "done", "version": step.version})
+    assert response.url == reverse("checklists:checklist", args=[migration.pk]) + f"#step-{step.pk}"
 
 
 def test_commissioner_can_read_a_step_but_not_change_it(client_for, world):
