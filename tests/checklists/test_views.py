@@ -330,3 +330,19 @@ def test_this_phase_shows_the_phase_of_the_next_open_step(client_for, world):
     today = datetime.date.today()
     next_open = migration.steps.filter(status="todo", due_date__gte=today).order_by("due_date", "order").first()
     assert {s.phase for s in shown} == {next_open.phase}
+
+
+@pytest.mark.parametrize(
+    ("page", "parent", "parent_text"),
+    [
+        ("checklists:go_live_sign_off", "checklists:go_live", "Go-live readiness"),
+        ("checklists:data_check_create", "checklists:data_checks", "Data checks"),
+        ("checklists:issue_create", "checklists:issues", "Issue log"),
+    ],
+)
+def test_sub_pages_have_their_parent_page_in_the_breadcrumb(client_for, world, page, parent, parent_text):
+    migration = world.migration
+    response = client_for(world.manager).get(reverse(page, args=[migration.pk]))
+    assert response.status_code == 200
+    crumb = f'<a class="nhsuk-breadcrumb__link" href="{reverse(parent, args=[migration.pk])}">{parent_text}</a>'
+    assert crumb in response.content.decode()
