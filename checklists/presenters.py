@@ -6,8 +6,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from reminders.models import ReminderStatus
+
 from .models import (
+    CheckArea,
     CheckResult,
+    CheckRound,
     IssueSeverity,
     IssueStatus,
     LinkStatus,
@@ -15,6 +19,7 @@ from .models import (
     ReviewItem,
     Step,
     StepStatus,
+    WindowSource,
 )
 
 STAGE_TAG_CLASSES = {
@@ -86,11 +91,88 @@ def key_dates_rows(migration) -> list[dict]:
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
 
+# What each audited action means, in the words of the pages where it happens.
+AUDIT_ACTIONS = {
+    "migration.created": "Migration created",
+    "migration.key_dates_changed": "Key dates changed",
+    "migration.went_live": "Went live",
+    "step.updated": "Checklist step changed",
+    "data_check.recorded": "Data check recorded",
+    "issue.raised": "Issue raised",
+    "issue.updated": "Issue changed",
+    "issue.resolved": "Issue resolved",
+    "issue.reopened": "Issue reopened",
+    "go_live.signed_off": "Go-live data signed off",
+    "go_live.supplier_told": "New supplier told of the sign-off",
+    "process_review.references_changed": "Supplier's references changed",
+    "third_party_links.created": "Services added to the link tracker",
+    "third_party_service.created": "Local service added",
+    "third_party_link.moved_back": "Third-party link moved back a stage",
+    "third_party_link.reconfiguration": "Third-party link reconfiguration changed",
+    "mesh_change.saved": "MESH mailboxes recorded",
+    "mesh_partner.added": "MESH partner added",
+    "mesh_partner.told": "MESH partner told",
+    "cutover_registrations.updated": "Registrations from cutover updated",
+    "reminder.sent": "Reminder email sent",
+    "reminder.failed": "Reminder email failed",
+}
+AUDIT_FIELDS = {
+    "idp_date": "Initial data production (IDP)",
+    "fdp_date": "Final data production (FDP)",
+    "go_live_date": "Go-live",
+    "read_only_ends_on": "Read-only window ends",
+    "read_only_window_days": "Read-only window (days)",
+    "read_only_window_source": "Read-only window agreed by",
+    "steps_moved": "Due dates moved",
+}
+# Stored choice values shown with their labels. "status" depends on what changed.
+AUDIT_CHOICES = {
+    "read_only_window_source": WindowSource,
+    "area": CheckArea,
+    "round": CheckRound,
+    "result": CheckResult,
+    "severity": IssueSeverity,
+}
+AUDIT_STATUS_CHOICES = {
+    "step": StepStatus,
+    "issue": IssueStatus,
+    "third_party_link": LinkStatus,
+    "reminder": ReminderStatus,
+}
+
+
+def audit_action(action: str) -> str:
+    """The audited action in words; an unknown one reads "Thing: did something" rather than a code."""
+    if action in AUDIT_ACTIONS:
+        return AUDIT_ACTIONS[action]
+    subject, _, verb = action.partition(".")
+    subject = "Third-party link" if subject == "third_party_link" else subject.replace("_", " ").capitalize()
+    return f"{subject}: {verb.replace('_', ' ')}" if verb else subject
+
+
+def _audit_value(action: str, field: str, value):
+    if value is None or value == "":
+        return None
+    choices = AUDIT_STATUS_CHOICES.get(action.partition(".")[0]) if field == "status" else AUDIT_CHOICES.get(field)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    if isinstance(value, str):
+        try:
+            return long_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            pass
+    return value
+
+
 def audit_changes(event) -> list[dict]:
-    """One row per changed field of an audit event, with readable field names."""
+    """One row per changed field of an audit event, with readable field names, dates and choices."""
     before = event.before or {}
     return [
-        {"field": key.replace("_", " ").capitalize(), "before": before.get(key), "after": value}
+        {
+            "field": AUDIT_FIELDS.get(key, key.replace("_", " ").capitalize()),
+            "before": _audit_value(event.action, key, before.get(key)) if key in before else None,
+            "after": _audit_value(event.action, key, value),
+        }
         for key, value in (event.after or {}).items()
     ]
 

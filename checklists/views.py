@@ -308,6 +308,7 @@ def history(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     page = Paginator(selectors.migration_history(migration), 50).get_page(request.GET.get("page"))
     for event in page:
+        event.action_label = presenters.audit_action(event.action)
         event.changes = presenters.audit_changes(event)
     return render(request, "checklists/history.html", {"migration": migration, "page": page})
 

@@ -510,5 +510,5 @@ def test_sign_offs_are_listed_read_only_in_the_admin(client_for, world, ready):
 def test_the_sign_off_appears_in_the_migration_history(client_for, world, ready):
     sign(world, ready)
     page = client_for(world.commissioner).get(url("history", ready)).text
-    assert "go_live.signed_off" in page
-    assert "migration.went_live" in page
+    assert "Go-live data signed off" in page
+    assert "Went live" in page

@@ -318,7 +318,34 @@ def test_history_lists_audit_events(client_for, world):
     client.post(reverse("checklists:step_tick", args=[world.migration.pk, step.pk]), {"status": "done", "version": 1})
     response = client.get(reverse("checklists:history", args=[world.migration.pk]))
     assert response.status_code == 200
-    assert "step.updated" in response.content.decode()
+    content = response.content.decode()
+    # In words, not the audit codes.
+    assert "Checklist step changed" in content
+    assert "Status: To do → Done" in content
+    assert "step.updated" not in content
+
+
+def test_history_shows_dates_and_choices_in_words():
+    from types import SimpleNamespace
+
+    from checklists.presenters import audit_action, audit_changes
+
+    event = SimpleNamespace(
+        action="migration.key_dates_changed",
+        before={"go_live_date": "2027-03-01", "read_only_window_source": "older_guide"},
+        after={"go_live_date": "2027-03-08", "read_only_window_source": "newer_guide", "steps_moved": 3},
+    )
+    assert audit_action(event.action) == "Key dates changed"
+    assert audit_changes(event) == [
+        {"field": "Go-live", "before": "1 March 2027", "after": "8 March 2027"},
+        {
+            "field": "Read-only window agreed by",
+            "before": "Migration guide standard (45 days)",
+            "after": "Newer migration guide (90 days)",
+        },
+        {"field": "Due dates moved", "before": None, "after": 3},
+    ]
+    assert audit_action("third_party_link.reconnected") == "Third-party link: reconnected"
 
 
 def test_this_phase_shows_the_phase_of_the_next_open_step(client_for, world):
