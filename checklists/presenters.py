@@ -247,7 +247,7 @@ def check_phrase(check) -> str:
     )
 
 
-def process_review_rows(*, migration, facts: dict, references: dict) -> list[dict]:
+def process_review_rows(*, migration, facts: dict, references: dict, today: datetime.date) -> list[dict]:
     """One row per item the supplier reports on: what GoLive knows, and the supplier's reference."""
     known = {
         ReviewItem.MAPPING_TABLES: (
@@ -256,10 +256,7 @@ def process_review_rows(*, migration, facts: dict, references: dict) -> list[dic
             else "No local code remapping check recorded"
         ),
         ReviewItem.DATA_MIGRATION: _data_migration_text(facts),
-        ReviewItem.DATA_EXTRACT: (
-            f"Initial extract loaded {long_date(migration.idp_date)}; "
-            f"final extract taken {long_date(migration.fdp_date)}. The supplier holds the document."
-        ),
+        ReviewItem.DATA_EXTRACT: _data_extract_text(migration, today),
         ReviewItem.SAFETY_CASE: facts["safety_case"],
         ReviewItem.ISSUE_LOG: (
             f"{facts['issues_total']} issue{'s' if facts['issues_total'] != 1 else ''} raised, "
@@ -276,6 +273,21 @@ def process_review_rows(*, migration, facts: dict, references: dict) -> list[dic
         }
         for item in ReviewItem
     ]
+
+
+def _data_extract_text(migration, today: datetime.date) -> str:
+    """When the extracts were (or are planned to be) taken: a date still to come is not written in the past."""
+    initial = (
+        f"Initial extract loaded {long_date(migration.idp_date)}"
+        if migration.idp_date <= today
+        else f"Initial extract planned for {long_date(migration.idp_date)}"
+    )
+    final = (
+        f"final extract taken {long_date(migration.fdp_date)}"
+        if migration.fdp_date <= today
+        else f"final extract planned for {long_date(migration.fdp_date)}"
+    )
+    return f"{initial}; {final}. The supplier holds the document."
 
 
 def _data_migration_text(facts: dict) -> str:

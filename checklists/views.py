@@ -542,7 +542,10 @@ def process_review(request, pk):
         messages.success(request, f"Supplier's references saved ({changed} changed)")
         return redirect("checklists:process_review", pk=migration.pk)
     rows = presenters.process_review_rows(
-        migration=migration, facts=selectors.process_review_facts(migration), references=references
+        migration=migration,
+        facts=selectors.process_review_facts(migration),
+        references=references,
+        today=_today(),
     )
     return render(
         request,

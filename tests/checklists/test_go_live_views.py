@@ -512,3 +512,17 @@ def test_the_sign_off_appears_in_the_migration_history(client_for, world, ready)
     page = client_for(world.commissioner).get(url("history", ready)).text
     assert "Go-live data signed off" in page
     assert "Went live" in page
+
+
+def test_process_review_does_not_put_future_extracts_in_the_past():
+    from types import SimpleNamespace
+
+    from checklists.presenters import _data_extract_text
+
+    migration = SimpleNamespace(idp_date=datetime.date(2026, 11, 6), fdp_date=datetime.date(2026, 12, 25))
+    assert _data_extract_text(migration, datetime.date(2026, 11, 27)) == (
+        "Initial extract loaded 6 November 2026; final extract planned for 25 December 2026. "
+        "The supplier holds the document."
+    )
+    assert "final extract taken 25 December 2026" in _data_extract_text(migration, datetime.date(2026, 12, 25))
+    assert "Initial extract planned for 6 November 2026" in _data_extract_text(migration, datetime.date(2026, 11, 1))
