@@ -141,6 +141,24 @@ AUDIT_STATUS_CHOICES = {
 }
 
 
+def links_progress_phrase(counts: dict[str, int]) -> str:
+    """Where the tracked links are: before cutover, most are still in use, not waiting to be reconnected."""
+    if not counts["to_switch_off"]:
+        parts = [
+            f"{counts['to_reconnect']} of {counts['total']} still to reconnect",
+            f"{counts['to_verify']} reconnected but not yet checked working",
+        ]
+    else:
+        parts = [f"{counts['to_switch_off']} of {counts['total']} still to switch off for cutover"]
+        if switched_off := counts["to_reconnect"] - counts["to_switch_off"]:
+            parts.append(f"{switched_off} switched off and still to reconnect")
+        if counts["to_verify"]:
+            parts.append(f"{counts['to_verify']} reconnected but not yet checked working")
+    if counts["verified"]:
+        parts.append(f"{counts['verified']} checked working")
+    return ", ".join(parts) + "."
+
+
 def audit_action(action: str) -> str:
     """The audited action in words; an unknown one reads "Thing: did something" rather than a code."""
     if action in AUDIT_ACTIONS:

@@ -88,6 +88,8 @@ def migration_create(request):
 def migration_detail(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     today = _today()
+    links_panel = selectors.links_panel(migration)
+    links_panel["progress"] = presenters.links_progress_phrase(links_panel["links"])
     return render(
         request,
         "checklists/migration_detail.html",
@@ -99,7 +101,7 @@ def migration_detail(request, pk):
             "progress": selectors.migration_progress(migration, today),
             "can_manage": can_manage_migration(request.user, migration.practice),
             "go_live_panel": selectors.go_live_panel(migration),
-            "links_panel": selectors.links_panel(migration),
+            "links_panel": links_panel,
         },
     )
 
@@ -578,13 +580,15 @@ def links(request, pk):
             row.move_slug = MOVE_SLUG_FOR.get(row.next_status)
             row.move_label = LINK_MOVE_FORMS[row.move_slug][3] if row.move_slug else ""
     mesh_change = selectors.mesh_change_for(migration)
+    outstanding = selectors.links_outstanding(migration)
     return render(
         request,
         "checklists/links.html",
         {
             "migration": migration,
             "groups": groups,
-            "outstanding": selectors.links_outstanding(migration),
+            "outstanding": outstanding,
+            "progress": presenters.links_progress_phrase(outstanding),
             "overdue": sum(row.overdue for group in groups for row in group.rows),
             "mesh_change": mesh_change,
             "mesh_partners": list(mesh_change.partner_notices.all()) if mesh_change else [],
