@@ -373,3 +373,12 @@ def test_sub_pages_have_their_parent_page_in_the_breadcrumb(client_for, world, p
     assert response.status_code == 200
     crumb = f'<a class="nhsuk-breadcrumb__link" href="{reverse(parent, args=[migration.pk])}">{parent_text}</a>'
     assert crumb in response.content.decode()
+
+
+def test_migration_page_links_its_overdue_count_to_the_overdue_steps(client_for, world):
+    migration = world.migration
+    migration.steps.update(due_date=datetime.date(2099, 1, 1))
+    migration.steps.filter(pk=migration.steps.first().pk).update(due_date=datetime.date(2020, 1, 1))
+    content = client_for(world.manager).get(reverse("checklists:migration", args=[migration.pk])).content.decode()
+    overdue_url = reverse("checklists:checklist", args=[migration.pk]) + "?show=overdue"
+    assert f'<a href="{overdue_url}">1 overdue</a>' in content
