@@ -172,7 +172,7 @@ def test_a_stale_sign_off_form_tells_who_signed_and_saves_nothing(client_for, wo
     first = sign(world, ready)
     response = client_for(second_manager).post(url("go_live_sign_off", ready), sign_off_form())
     assert response.status_code == 409
-    assert f"{first.signed_by_name} signed off the go-live data on" in response.text
+    assert f"{escape(first.signed_by_name)} signed off the go-live data on" in response.text
     assert response.text.count("<title>Error: ") == 1
     assert GoLiveSignOff.objects.count() == 1
     # The fresh form now corrects the current sign-off, so signing again is a deliberate choice.

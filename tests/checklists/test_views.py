@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from checklists.models import Migration, StepStatus
 from golive.core.models import AuditEvent
@@ -123,7 +124,7 @@ def test_stale_tick_shows_a_conflict_naming_who_changed_it(client_for, world):
         {"status": "done", "version": 1},
         follow=True,
     )
-    assert world.manager.full_name in response.content.decode()
+    assert escape(world.manager.full_name) in response.content.decode()
     assert "while you were looking at it" in response.content.decode()
     step.refresh_from_db()
     assert step.version == 2
@@ -137,7 +138,7 @@ def test_stale_edit_keeps_the_users_text_and_saves_nothing(client_for, world):
     assert response.status_code == 409
     content = response.content.decode()
     assert "Second note" in content
-    assert world.manager.full_name in content
+    assert escape(world.manager.full_name) in content
     step.refresh_from_db()
     assert step.note == "First note"
 
