@@ -6,8 +6,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from reminders.models import ReminderStatus
+
 from .models import (
+    CheckArea,
     CheckResult,
+    CheckRound,
     IssueSeverity,
     IssueStatus,
     LinkStatus,
@@ -15,6 +19,7 @@ from .models import (
     ReviewItem,
     Step,
     StepStatus,
+    WindowSource,
 )
 
 STAGE_TAG_CLASSES = {
@@ -86,11 +91,106 @@ def key_dates_rows(migration) -> list[dict]:
     return [{"key": {"text": key}, "value": {"text": value}} for key, value in rows]
 
 
+# What each audited action means, in the words of the pages where it happens.
+AUDIT_ACTIONS = {
+    "migration.created": "Migration created",
+    "migration.key_dates_changed": "Key dates changed",
+    "migration.went_live": "Went live",
+    "step.updated": "Checklist step changed",
+    "data_check.recorded": "Data check recorded",
+    "issue.raised": "Issue raised",
+    "issue.updated": "Issue changed",
+    "issue.resolved": "Issue resolved",
+    "issue.reopened": "Issue reopened",
+    "go_live.signed_off": "Go-live data signed off",
+    "go_live.supplier_told": "New supplier told of the sign-off",
+    "process_review.references_changed": "Supplier's references changed",
+    "third_party_links.created": "Services added to the link tracker",
+    "third_party_service.created": "Local service added",
+    "third_party_link.moved_back": "Third-party link moved back a stage",
+    "third_party_link.reconfiguration": "Third-party link reconfiguration changed",
+    "mesh_change.saved": "MESH mailboxes recorded",
+    "mesh_partner.added": "MESH partner added",
+    "mesh_partner.told": "MESH partner told",
+    "cutover_registrations.updated": "Registrations from cutover updated",
+    "reminder.sent": "Reminder email sent",
+    "reminder.failed": "Reminder email failed",
+}
+AUDIT_FIELDS = {
+    "idp_date": "Initial data production (IDP)",
+    "fdp_date": "Final data production (FDP)",
+    "go_live_date": "Go-live",
+    "read_only_ends_on": "Read-only window ends",
+    "read_only_window_days": "Read-only window (days)",
+    "read_only_window_source": "Read-only window agreed by",
+    "steps_moved": "Due dates moved",
+}
+# Stored choice values shown with their labels. "status" depends on what changed.
+AUDIT_CHOICES = {
+    "read_only_window_source": WindowSource,
+    "area": CheckArea,
+    "round": CheckRound,
+    "result": CheckResult,
+    "severity": IssueSeverity,
+}
+AUDIT_STATUS_CHOICES = {
+    "step": StepStatus,
+    "issue": IssueStatus,
+    "third_party_link": LinkStatus,
+    "reminder": ReminderStatus,
+}
+
+
+def links_progress_phrase(counts: dict[str, int]) -> str:
+    """Where the tracked links are: before cutover, most are still in use, not waiting to be reconnected."""
+    if not counts["to_switch_off"]:
+        parts = [
+            f"{counts['to_reconnect']} of {counts['total']} still to reconnect",
+            f"{counts['to_verify']} reconnected but not yet checked working",
+        ]
+    else:
+        parts = [f"{counts['to_switch_off']} of {counts['total']} still to switch off for cutover"]
+        if switched_off := counts["to_reconnect"] - counts["to_switch_off"]:
+            parts.append(f"{switched_off} switched off and still to reconnect")
+        if counts["to_verify"]:
+            parts.append(f"{counts['to_verify']} reconnected but not yet checked working")
+    if counts["verified"]:
+        parts.append(f"{counts['verified']} checked working")
+    return ", ".join(parts) + "."
+
+
+def audit_action(action: str) -> str:
+    """The audited action in words; an unknown one reads "Thing: did something" rather than a code."""
+    if action in AUDIT_ACTIONS:
+        return AUDIT_ACTIONS[action]
+    subject, _, verb = action.partition(".")
+    subject = "Third-party link" if subject == "third_party_link" else subject.replace("_", " ").capitalize()
+    return f"{subject}: {verb.replace('_', ' ')}" if verb else subject
+
+
+def _audit_value(action: str, field: str, value):
+    if value is None or value == "":
+        return None
+    choices = AUDIT_STATUS_CHOICES.get(action.partition(".")[0]) if field == "status" else AUDIT_CHOICES.get(field)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    if isinstance(value, str):
+        try:
+            return long_date(datetime.date.fromisoformat(value))
+        except ValueError:
+            pass
+    return value
+
+
 def audit_changes(event) -> list[dict]:
-    """One row per changed field of an audit event, with readable field names."""
+    """One row per changed field of an audit event, with readable field names, dates and choices."""
     before = event.before or {}
     return [
-        {"field": key.replace("_", " ").capitalize(), "before": before.get(key), "after": value}
+        {
+            "field": AUDIT_FIELDS.get(key, key.replace("_", " ").capitalize()),
+            "before": _audit_value(event.action, key, before.get(key)) if key in before else None,
+            "after": _audit_value(event.action, key, value),
+        }
         for key, value in (event.after or {}).items()
     ]
 
@@ -165,7 +265,7 @@ def check_phrase(check) -> str:
     )
 
 
-def process_review_rows(*, migration, facts: dict, references: dict) -> list[dict]:
+def process_review_rows(*, migration, facts: dict, references: dict, today: datetime.date) -> list[dict]:
     """One row per item the supplier reports on: what GoLive knows, and the supplier's reference."""
     known = {
         ReviewItem.MAPPING_TABLES: (
@@ -174,10 +274,7 @@ def process_review_rows(*, migration, facts: dict, references: dict) -> list[dic
             else "No local code remapping check recorded"
         ),
         ReviewItem.DATA_MIGRATION: _data_migration_text(facts),
-        ReviewItem.DATA_EXTRACT: (
-            f"Initial extract loaded {long_date(migration.idp_date)}; "
-            f"final extract taken {long_date(migration.fdp_date)}. The supplier holds the document."
-        ),
+        ReviewItem.DATA_EXTRACT: _data_extract_text(migration, today),
         ReviewItem.SAFETY_CASE: facts["safety_case"],
         ReviewItem.ISSUE_LOG: (
             f"{facts['issues_total']} issue{'s' if facts['issues_total'] != 1 else ''} raised, "
@@ -194,6 +291,21 @@ def process_review_rows(*, migration, facts: dict, references: dict) -> list[dic
         }
         for item in ReviewItem
     ]
+
+
+def _data_extract_text(migration, today: datetime.date) -> str:
+    """When the extracts were (or are planned to be) taken: a date still to come is not written in the past."""
+    initial = (
+        f"Initial extract loaded {long_date(migration.idp_date)}"
+        if migration.idp_date <= today
+        else f"Initial extract planned for {long_date(migration.idp_date)}"
+    )
+    final = (
+        f"final extract taken {long_date(migration.fdp_date)}"
+        if migration.fdp_date <= today
+        else f"final extract planned for {long_date(migration.fdp_date)}"
+    )
+    return f"{initial}; {final}. The supplier holds the document."
 
 
 def _data_migration_text(facts: dict) -> str:

@@ -433,6 +433,8 @@ def links_outstanding(migration: Migration) -> dict[str, int]:
     return migration.third_party_links.aggregate(
         total=Count("pk"),
         to_reconnect=Count("pk", filter=Q(status__in=STILL_TO_RECONNECT)),
+        # Of those, the ones not yet switched off for cutover.
+        to_switch_off=Count("pk", filter=Q(status__in=[LinkStatus.IN_USE, LinkStatus.SUPPLIER_TOLD])),
         to_verify=Count("pk", filter=Q(status=LinkStatus.RECONNECTED)),
         verified=Count("pk", filter=Q(status=LinkStatus.VERIFIED)),
         not_needed=Count("pk", filter=Q(status=LinkStatus.NOT_NEEDED)),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -90,6 +91,8 @@ def migration_create(request):
 def migration_detail(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     today = _today()
+    links_panel = selectors.links_panel(migration)
+    links_panel["progress"] = presenters.links_progress_phrase(links_panel["links"])
     return render(
         request,
         "checklists/migration_detail.html",
@@ -101,7 +104,7 @@ def migration_detail(request, pk):
             "progress": selectors.migration_progress(migration, today),
             "can_manage": can_manage_migration(request.user, migration.practice),
             "go_live_panel": selectors.go_live_panel(migration),
-            "links_panel": selectors.links_panel(migration),
+            "links_panel": links_panel,
         },
     )
 
@@ -121,11 +124,13 @@ def checklist(request, pk):
         )
     groups = selectors.checklist_for_user(user=request.user, migration=migration, filters=filters, today=today)
     roles = roles_for(request.user, migration.practice)
+    next_query = urlencode({"next": request.get_full_path()})
     for group in groups:
         for step in group.steps:
             step.status_tag = presenters.step_status_tag(step, today)
             step.overdue = step.is_overdue(today)
-            step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk])
+            # Carry the filtered view, so saving the step returns to the same list.
+            step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?" + next_query
             step.tick_url = reverse("checklists:step_tick", args=[migration.pk, step.pk])
             step.can_update = step_updatable(roles, step.role)
     return render(
@@ -175,6 +180,23 @@ def step_tick(request, pk, step_pk):
     return redirect(f"{back}#step-{step.pk}")
 
 
+def _step_back_link(request, migration, step) -> tuple[str, str]:
+    """Where the step page was opened from (a filtered checklist, go-live readiness or My tasks), and the link text.
+
+    Only those local pages are accepted from `next`; anything else falls back to the checklist.
+    """
+    came_from = request.GET.get("next", "")
+    checklist_url = reverse("checklists:checklist", args=[migration.pk])
+    for url, text in (
+        (reverse("checklists:go_live", args=[migration.pk]), "Back to go-live readiness"),
+        (reverse("reminders:my_tasks"), "Back to my tasks"),
+    ):
+        if came_from.startswith(url):
+            return came_from, text
+    back = came_from if came_from.startswith(checklist_url) else checklist_url
+    return f"{back}#step-{step.pk}", "Back to the checklist"
+
+
 @require_http_methods(["GET", "POST"])
 def step_edit(request, pk, step_pk):
     migration = selectors.migration_get_for_user(request.user, pk)
@@ -190,6 +212,7 @@ def step_edit(request, pk, step_pk):
         "version": step.version,
     }
     form = StepForm(request.POST or None, initial=initial, assignable=practice_members(migration.practice))
+    back_url, back_text = _step_back_link(request, migration, step)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -212,7 +235,7 @@ def step_edit(request, pk, step_pk):
             form = StepForm(data, initial=initial, assignable=practice_members(migration.practice))
         else:
             messages.success(request, f"“{step.title}” saved")
-            return redirect(reverse("checklists:checklist", args=[migration.pk]) + f"#step-{step.pk}")
+            return redirect(back_url)
     today = _today()
     return render(
         request,
@@ -224,6 +247,8 @@ def step_edit(request, pk, step_pk):
             "can_work": can_work,
             "conflict": conflict,
             "status_tag": presenters.step_status_tag(step, today),
+            "back_url": back_url,
+            "back_text": back_text,
         },
         status=409 if conflict else 200,
     )
@@ -240,9 +265,11 @@ def key_dates(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["version"] != migration.version:
-            form.add_error(None, "Someone else changed these dates while you were editing. Check the dates below.")
-            form = KeyDatesForm(initial=KeyDatesForm.initial_for(migration))
-        elif "confirm" in request.POST:
+            # A fresh form shows the current dates; the message survives the redirect (an error added to the
+            # stale form would be thrown away with it).
+            messages.error(request, "Someone else changed these dates while you were editing. Check the dates below.")
+            return redirect("checklists:key_dates", pk=migration.pk)
+        if "confirm" in request.POST:
             try:
                 moved = services.migration_change_key_dates(
                     user=request.user,
@@ -255,7 +282,7 @@ def key_dates(request, pk):
             except services.MigrationConflict:
                 messages.error(request, "Someone else changed these dates at the same time. Check them and try again.")
                 return redirect("checklists:key_dates", pk=migration.pk)
-            messages.success(request, f"Key dates changed. {moved} due dates moved.")
+            messages.success(request, f"Key dates changed. {moved} due date{pluralize(moved)} moved.")
             return redirect("checklists:migration", pk=migration.pk)
         else:
             moves = services.migration_preview_key_dates(migration=migration, today=_today(), **_dates(data))
@@ -287,6 +314,7 @@ def history(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     page = Paginator(selectors.migration_history(migration), 50).get_page(request.GET.get("page"))
     for event in page:
+        event.action_label = presenters.audit_action(event.action)
         event.changes = presenters.audit_changes(event)
     return render(request, "checklists/history.html", {"migration": migration, "page": page})
 
@@ -520,7 +548,10 @@ def process_review(request, pk):
         messages.success(request, f"Supplier's references saved ({changed} changed)")
         return redirect("checklists:process_review", pk=migration.pk)
     rows = presenters.process_review_rows(
-        migration=migration, facts=selectors.process_review_facts(migration), references=references
+        migration=migration,
+        facts=selectors.process_review_facts(migration),
+        references=references,
+        today=_today(),
     )
     return render(
         request,
@@ -553,13 +584,15 @@ def links(request, pk):
             row.move_slug = MOVE_SLUG_FOR.get(row.next_status)
             row.move_label = LINK_MOVE_FORMS[row.move_slug][3] if row.move_slug else ""
     mesh_change = selectors.mesh_change_for(migration)
+    outstanding = selectors.links_outstanding(migration)
     return render(
         request,
         "checklists/links.html",
         {
             "migration": migration,
             "groups": groups,
-            "outstanding": selectors.links_outstanding(migration),
+            "outstanding": outstanding,
+            "progress": presenters.links_progress_phrase(outstanding),
             "overdue": sum(row.overdue for group in groups for row in group.rows),
             "mesh_change": mesh_change,
             "mesh_partners": list(mesh_change.partner_notices.all()) if mesh_change else [],
@@ -585,7 +618,9 @@ def links_setup(request, pk):
         except services.LinkMoveRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, f"{len(created)} services added to the reconnection tracker")
+            messages.success(
+                request, f"{len(created)} service{pluralize(len(created))} added to the reconnection tracker"
+            )
             return redirect("checklists:links", pk=migration.pk)
     return render(
         request,

@@ -232,5 +232,11 @@ def my_tasks(user, today: datetime.date) -> QuerySet[Step]:
     return open_steps_for(user).select_related("migration__practice", "assignee").order_by("due_date", "pk")
 
 
+def reminder_kinds_for(user) -> list[str]:
+    """The reminder kinds a person can receive, in RULES order: those whose roles include one the person holds."""
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return [kind for kind, rule in RULES.items() if rule.roles & roles]
+
+
 def reminders_for_migration(migration: Migration) -> QuerySet[Reminder]:
     return Reminder.objects.filter(migration=migration).select_related("recipient").order_by("-for_date", "-pk")

@@ -168,14 +168,21 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
     return ReminderStatus.SENT
 
 
-def reminder_preferences_update(*, user, actor, kinds_wanted: list[str]) -> None:
-    """Record which optional reminders a person receives. Only they (or an admin) may change it."""
+def reminder_preferences_update(
+    *, user, actor, kinds_wanted: list[str], kinds_offered: list[str] | None = None
+) -> None:
+    """Record which optional reminders a person receives. Only they (or an admin) may change it.
+
+    `kinds_offered`: the kinds the person was asked about (default: every optional kind). Choices about
+    kinds not offered, such as those for a role the person does not hold, are left as they were.
+    """
     if actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied("People choose their own reminders.")
-    wanted = set(kinds_wanted) & set(OPTIONAL_KINDS)
+    offered = set(OPTIONAL_KINDS if kinds_offered is None else kinds_offered) & set(OPTIONAL_KINDS)
+    wanted = set(kinds_wanted) & offered
     with transaction.atomic():
         before = sorted(user.reminder_opt_outs.values_list("kind", flat=True))
-        after = sorted(set(OPTIONAL_KINDS) - wanted)
+        after = sorted((set(before) - offered) | (offered - wanted))
         user.reminder_opt_outs.exclude(kind__in=after).delete()
         ReminderOptOut.objects.bulk_create(
             [ReminderOptOut(user=user, kind=kind) for kind in after], ignore_conflicts=True

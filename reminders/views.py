@@ -23,15 +23,18 @@ def my_tasks(request):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request):
+    # Offer only the kinds this person can receive: a receptionist is not asked about commissioners' digests.
+    receivable = selectors.reminder_kinds_for(request.user)
+    offered = [kind for kind in OPTIONAL_KINDS if kind in receivable]
     switched_off = set(request.user.reminder_opt_outs.values_list("kind", flat=True))
-    initial = {"kinds": [kind for kind in OPTIONAL_KINDS if kind not in switched_off]}
+    initial = {"kinds": [kind for kind in offered if kind not in switched_off]}
     # Unticking every box posts no "kinds" at all: bind on POST even when the data is empty.
-    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial, kinds=offered)
+    if request.method == "POST" and offered and form.is_valid():
         services.reminder_preferences_update(
-            user=request.user, actor=request.user, kinds_wanted=form.cleaned_data["kinds"]
+            user=request.user, actor=request.user, kinds_wanted=form.cleaned_data["kinds"], kinds_offered=offered
         )
         messages.success(request, "Your reminder choices are saved")
         return redirect("reminders:preferences")
-    mandatory = [Kind(kind).label for kind, rule in RULES.items() if rule.mandatory]
-    return render(request, "reminders/preferences.html", {"form": form, "mandatory": mandatory})
+    mandatory = [Kind(kind).label for kind in receivable if RULES[kind].mandatory]
+    return render(request, "reminders/preferences.html", {"form": form, "mandatory": mandatory, "offered": offered})

@@ -95,7 +95,7 @@ def test_manager_sets_up_the_tracker_and_records_the_mesh_change(transactional_d
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Select the services the practice uses")
     page.get_by_label("Scanning service").check()
     submit(browser_page, "Add to the tracker")
-    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("1 services added")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("1 service added")
 
     page.get_by_role("link", name="Scanning service", exact=True).click()
     browser_page.assert_accessible()

@@ -312,8 +312,22 @@ def test_migration_page_shows_links_still_to_reconnect_and_registrations(client,
     CutoverRegistrations.objects.create(migration=world.migration, waiting=7, registered=3)
     client.force_login(world.commissioner)
     content = client.get(reverse("checklists:migration", args=[world.migration.pk])).content.decode()
-    assert "1 of 1 still to reconnect" in content
+    # Before cutover the link is still in use: it is waiting to be switched off, not to be reconnected.
+    assert "1 of 1 still to switch off for cutover." in content
     assert "7 waiting, 3 done" in content
+
+
+def test_links_progress_after_switch_off_counts_links_still_to_reconnect():
+    from checklists.presenters import links_progress_phrase
+
+    counts = {"total": 10, "to_reconnect": 2, "to_switch_off": 0, "to_verify": 7, "verified": 1, "not_needed": 0}
+    assert links_progress_phrase(counts) == (
+        "2 of 10 still to reconnect, 7 reconnected but not yet checked working, 1 checked working."
+    )
+    counts = {"total": 10, "to_reconnect": 10, "to_switch_off": 9, "to_verify": 0, "verified": 0, "not_needed": 0}
+    assert links_progress_phrase(counts) == (
+        "9 of 10 still to switch off for cutover, 1 switched off and still to reconnect."
+    )
 
 
 def test_setup_page_adds_the_ticked_services(client, world):
@@ -326,6 +340,14 @@ def test_setup_page_adds_the_ticked_services(client, world):
     assert response.status_code == 302
     tracked = set(world.migration.third_party_links.values_list("service__name", flat=True))
     assert tracked == {"Test DocMan", "Test EPS"}
+
+
+def test_setup_confirms_a_single_service_in_the_singular(client, world):
+    docman = ThirdPartyServiceFactory(name="Test DocMan")
+    client.force_login(world.manager)
+    url = reverse("checklists:links_setup", args=[world.migration.pk])
+    response = client.post(url, {"services_document_management": [docman.pk]}, follow=True)
+    assert "1 service added to the reconnection tracker" in response.content.decode()
 
 
 def test_setup_with_nothing_ticked_shows_an_error(client, world):

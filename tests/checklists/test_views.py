@@ -1,7 +1,9 @@
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from checklists.models import Migration, StepStatus
 from golive.core.models import AuditEvent
@@ -122,7 +124,7 @@ def test_stale_tick_shows_a_conflict_naming_who_changed_it(client_for, world):
         {"status": "done", "version": 1},
         follow=True,
     )
-    assert world.manager.full_name in response.content.decode()
+    assert escape(world.manager.full_name) in response.content.decode()
     assert "while you were looking at it" in response.content.decode()
     step.refresh_from_db()
     assert step.version == 2
@@ -136,7 +138,7 @@ def test_stale_edit_keeps_the_users_text_and_saves_nothing(client_for, world):
     assert response.status_code == 409
     content = response.content.decode()
     assert "Second note" in content
-    assert world.manager.full_name in content
+    assert escape(world.manager.full_name) in content
     step.refresh_from_db()
     assert step.note == "First note"
 
@@ -149,6 +151,43 @@ def test_not_applicable_without_reason_shows_an_error(client_for, world):
     assert "Enter why this step does not apply" in response.content.decode()
     step.refresh_from_db()
     assert step.status == StepStatus.TODO
+
+
+def test_saving_a_step_returns_to_the_filtered_checklist_it_was_opened_from(client_for, world):
+    migration = world.migration
+    client = client_for(world.manager)
+    checklist_url = reverse("checklists:checklist", args=[migration.pk])
+    page = client.get(checklist_url, {"show": "mine"})
+    step = next(step for group in page.context["groups"] for step in group.steps)
+    assert step.edit_url.endswith("?" + urlencode({"next": checklist_url + "?show=mine"}))
+    edit = client.get(step.edit_url)
+    assert f'href="{checklist_url}?show=mine#step-{step.pk}"' in edit.content.decode()
+    response = client.post(step.edit_url, {"status": "done", "version": step.version})
+    assert response.status_code == 302
+    assert response.url == f"{checklist_url}?show=mine#step-{step.pk}"
+
+
+@pytest.mark.parametrize(
+    ("came_from", "back_text"),
+    [("reminders:my_tasks", "Back to my tasks"), ("checklists:go_live", "Back to go-live readiness")],
+)
+def test_saving_a_step_returns_to_my_tasks_or_go_live_readiness(client_for, world, came_from, back_text):
+    migration = world.migration
+    step = migration.steps.first()
+    back = reverse(came_from) if came_from == "reminders:my_tasks" else reverse(came_from, args=[migration.pk])
+    url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?" + urlencode({"next": back})
+    client = client_for(world.manager)
+    assert back_text in client.get(url).content.decode()
+    response = client.post(url, {"status": "done", "version": step.version})
+    assert response.url == back
+
+
+def test_a_step_ignores_a_next_that_points_off_site(client_for, world):
+    migration = world.migration
+    step = migration.steps.first()
+    url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?next=https://evil.example/"
+    response = client_for(world.manager).post(url, {"status": "done", "version": step.version})
+    assert response.url == reverse("checklists:checklist", args=[migration.pk]) + f"#step-{step.pk}"
 
 
 def test_commissioner_can_read_a_step_but_not_change_it(client_for, world):
@@ -258,9 +297,45 @@ def test_key_dates_in_year_9999_show_an_error_not_a_500(client_for, world):
     response = client_for(world.manager).post(reverse("checklists:key_dates", args=[migration.pk]), data)
     assert response.status_code == 200
     assert "Go-live date must be between 2000 and 2099" in response.text
+
+
+def test_key_dates_stale_version_tells_the_user_and_shows_current_dates(client_for, world):
+    migration = world.migration
+    client = client_for(world.manager)
+    url = reverse("checklists:key_dates", args=[migration.pk])
+    data = {
+        **date_fields("idp_date", migration.idp_date + datetime.timedelta(days=7)),
+        **date_fields("fdp_date", migration.fdp_date + datetime.timedelta(days=7)),
+        **date_fields("go_live_date", migration.go_live_date + datetime.timedelta(days=7)),
+        "read_only_window_days": 45,
+        "read_only_window_source": "older_guide",
+        "reason": "Supplier asked for a week later",
+        "version": migration.version - 1,
+    }
+    response = client.post(url, {**data, "preview": "1"}, follow=True)
+    assert "Someone else changed these dates while you were editing" in response.content.decode()
     assert response.context["moves"] is None
     migration.refresh_from_db()
     assert migration.go_live_date == datetime.date(2027, 3, 1)
+
+
+def test_key_dates_confirmation_counts_one_moved_step_in_the_singular(client_for, world, monkeypatch):
+    from checklists import services
+
+    monkeypatch.setattr(services, "migration_change_key_dates", lambda **kwargs: 1)
+    migration = world.migration
+    data = {
+        **date_fields("idp_date", migration.idp_date),
+        **date_fields("fdp_date", migration.fdp_date),
+        **date_fields("go_live_date", migration.go_live_date),
+        "read_only_window_days": 45,
+        "read_only_window_source": "older_guide",
+        "reason": "Correcting the window",
+        "version": migration.version,
+        "confirm": "1",
+    }
+    response = client_for(world.manager).post(reverse("checklists:key_dates", args=[migration.pk]), data, follow=True)
+    assert "Key dates changed. 1 due date moved." in response.content.decode()
 
 
 def test_staff_cannot_change_key_dates(client_for, world):
@@ -273,7 +348,34 @@ def test_history_lists_audit_events(client_for, world):
     client.post(reverse("checklists:step_tick", args=[world.migration.pk, step.pk]), {"status": "done", "version": 1})
     response = client.get(reverse("checklists:history", args=[world.migration.pk]))
     assert response.status_code == 200
-    assert "step.updated" in response.content.decode()
+    content = response.content.decode()
+    # In words, not the audit codes.
+    assert "Checklist step changed" in content
+    assert "Status: To do → Done" in content
+    assert "step.updated" not in content
+
+
+def test_history_shows_dates_and_choices_in_words():
+    from types import SimpleNamespace
+
+    from checklists.presenters import audit_action, audit_changes
+
+    event = SimpleNamespace(
+        action="migration.key_dates_changed",
+        before={"go_live_date": "2027-03-01", "read_only_window_source": "older_guide"},
+        after={"go_live_date": "2027-03-08", "read_only_window_source": "newer_guide", "steps_moved": 3},
+    )
+    assert audit_action(event.action) == "Key dates changed"
+    assert audit_changes(event) == [
+        {"field": "Go-live", "before": "1 March 2027", "after": "8 March 2027"},
+        {
+            "field": "Read-only window agreed by",
+            "before": "Migration guide standard (45 days)",
+            "after": "Newer migration guide (90 days)",
+        },
+        {"field": "Due dates moved", "before": None, "after": 3},
+    ]
+    assert audit_action("third_party_link.reconnected") == "Third-party link: reconnected"
 
 
 def test_this_phase_shows_the_phase_of_the_next_open_step(client_for, world):
@@ -305,3 +407,28 @@ def test_commissioner_ticks_their_own_steps_but_not_the_practices(client_for, wo
     assert refused.status_code == 403
     practice_step.refresh_from_db()
     assert practice_step.status == StepStatus.TODO
+
+
+@pytest.mark.parametrize(
+    ("page", "parent", "parent_text"),
+    [
+        ("checklists:go_live_sign_off", "checklists:go_live", "Go-live readiness"),
+        ("checklists:data_check_create", "checklists:data_checks", "Data checks"),
+        ("checklists:issue_create", "checklists:issues", "Issue log"),
+    ],
+)
+def test_sub_pages_have_their_parent_page_in_the_breadcrumb(client_for, world, page, parent, parent_text):
+    migration = world.migration
+    response = client_for(world.manager).get(reverse(page, args=[migration.pk]))
+    assert response.status_code == 200
+    crumb = f'<a class="nhsuk-breadcrumb__link" href="{reverse(parent, args=[migration.pk])}">{parent_text}</a>'
+    assert crumb in response.content.decode()
+
+
+def test_migration_page_links_its_overdue_count_to_the_overdue_steps(client_for, world):
+    migration = world.migration
+    migration.steps.update(due_date=datetime.date(2099, 1, 1))
+    migration.steps.filter(pk=migration.steps.first().pk).update(due_date=datetime.date(2020, 1, 1))
+    content = client_for(world.manager).get(reverse("checklists:migration", args=[migration.pk])).content.decode()
+    overdue_url = reverse("checklists:checklist", args=[migration.pk]) + "?show=overdue"
+    assert f'<a href="{overdue_url}">1 overdue</a>' in content

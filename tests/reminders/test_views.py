@@ -56,14 +56,24 @@ def test_preferences_page_shows_optional_kinds_ticked_by_default(client_for, wor
         Kind.DAILY_DIGEST,
         Kind.SIGN_OFF_OPEN,
         Kind.LINKS_OPEN,
-        Kind.COMMISSIONER_WEEKLY,
     ]
     assert "cannot be switched off" in response.content.decode()
 
 
-def test_preferences_page_takes_four_queries(client_for, world, django_assert_max_num_queries):
+def test_preferences_offer_only_the_reminders_the_persons_role_receives(client_for, world):
+    staff_page = client_for(world.staff).get(reverse("reminders:preferences"))
+    assert [value for value, _ in staff_page.context["form"].fields["kinds"].choices] == [Kind.DAILY_DIGEST]
+    # Practice staff never get the read-only window reminders, so the page must not say they cannot escape them.
+    assert "cannot be switched off" not in staff_page.content.decode()
+    commissioner_page = client_for(world.commissioner).get(reverse("reminders:preferences"))
+    assert [value for value, _ in commissioner_page.context["form"].fields["kinds"].choices] == [
+        Kind.COMMISSIONER_WEEKLY
+    ]
+
+
+def test_preferences_page_takes_five_queries(client_for, world, django_assert_max_num_queries):
     client = client_for(world.manager)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         client.get(reverse("reminders:preferences"))
 
 
@@ -75,7 +85,6 @@ def test_switching_a_reminder_off_is_saved(client_for, world):
         Kind.DAILY_DIGEST,
         Kind.SIGN_OFF_OPEN,
         Kind.LINKS_OPEN,
-        Kind.COMMISSIONER_WEEKLY,
     }
 
 
@@ -86,9 +95,11 @@ def test_read_only_window_reminders_cannot_be_switched_off(client_for, world):
     assert not ReminderOptOut.objects.exists()
 
 
-def test_unticking_everything_switches_every_optional_reminder_off(client_for, world):
+def test_unticking_everything_switches_off_only_the_reminders_offered(client_for, world):
+    ReminderOptOut.objects.create(user=world.staff, kind=Kind.FDP_WEEK)
     client_for(world.staff).post(reverse("reminders:preferences"), {})
-    assert world.staff.reminder_opt_outs.count() == 6
+    # The digest was the only choice offered; the earlier choice about a manager's reminder is left alone.
+    assert set(world.staff.reminder_opt_outs.values_list("kind", flat=True)) == {Kind.DAILY_DIGEST, Kind.FDP_WEEK}
 
 
 def test_migration_page_shows_its_reminders(client_for, world):
