@@ -121,11 +121,10 @@ def checklist_for_user(
 
 
 def current_phase(migration: Migration, today: datetime.date) -> str:
-    """The phase of the next open step due today or later; failing that, of the latest overdue one."""
-    open_steps = migration.steps.filter(status=StepStatus.TODO)
-    upcoming = open_steps.filter(due_date__gte=today).order_by("due_date", "order").values_list("phase", flat=True)
-    phase = upcoming.first() or open_steps.order_by("-due_date", "-order").values_list("phase", flat=True).first()
-    return phase or Phase.END_OF_MIGRATION
+    """Where the schedule has reached: the phase of the latest step due by today (done or not), else the first."""
+    steps = migration.steps.values_list("phase", flat=True)
+    reached = steps.filter(due_date__lte=today).order_by("-due_date", "-order").first()
+    return reached or steps.order_by("due_date", "order").first() or Phase.DECISION
 
 
 def _counts(row: dict) -> dict:

@@ -378,15 +378,30 @@ def test_history_shows_dates_and_choices_in_words():
     assert audit_action("third_party_link.reconnected") == "Third-party link: reconnected"
 
 
-def test_this_phase_shows_the_phase_of_the_next_open_step(client_for, world):
+def test_this_phase_shows_the_phase_the_schedule_has_reached(client_for, world):
     migration = world.migration
+    today = datetime.date.today()
+    latest_due = migration.steps.filter(due_date__lte=today).order_by("-due_date", "-order").first()
     response = client_for(world.manager).get(
         reverse("checklists:checklist", args=[migration.pk]), {"show": "this_phase"}
     )
     shown = [s for group in response.context["groups"] for s in group.steps]
-    today = datetime.date.today()
-    next_open = migration.steps.filter(status="todo", due_date__gte=today).order_by("due_date", "order").first()
-    assert {s.phase for s in shown} == {next_open.phase}
+    assert {s.phase for s in shown} == {latest_due.phase}
+
+
+def test_this_phase_stays_on_post_go_live_while_its_steps_are_due_though_later_ones_are_open(world):
+    from checklists.selectors import current_phase
+
+    migration = world.migration
+    ten_days_after_go_live = migration.go_live_date + datetime.timedelta(days=10)
+    migration.steps.filter(due_date__lte=ten_days_after_go_live).update(status="done")
+    assert current_phase(migration, ten_days_after_go_live) == "post_go_live"
+
+
+def test_this_phase_before_anything_is_due_is_the_first_phase(world):
+    from checklists.selectors import current_phase
+
+    assert current_phase(world.migration, world.migration.idp_date - datetime.timedelta(days=400)) == "decision"
 
 
 def test_commissioner_ticks_their_own_steps_but_not_the_practices(client_for, world):
