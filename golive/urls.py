@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from checklists.views import home
+from checklists.views.checklist_views import home
 from practices.forms import EmailAuthenticationForm, NHSPasswordResetForm
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Thin views: scope, fetch, call a service, render. One module per part of a migration."""
