@@ -24,6 +24,24 @@ NO_PATIENT_DATA = "Counts and supplier references only. Do not enter patient nam
 SUPPLIER_REFERENCE_MAX = 100
 
 
+def _text_field(
+    label: str, *, what: str, max_length: int, required: str = "", help_text: str = "", rows: int = 3
+) -> forms.CharField:
+    """A free-text answer. `what` names it in the length error ("The reason must be…"); `required` is the
+    error when it is left empty, and leaving it out makes the answer optional."""
+    error_messages = {"max_length": f"The {what} must be {max_length} characters or fewer"}
+    if required:
+        error_messages["required"] = required
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=bool(required),
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=error_messages,
+    )
+
+
 class KeyDatesMixin(forms.Form):
     idp_date = NHSDateField(
         label="Initial data production (IDP) date",
@@ -112,15 +130,12 @@ class MigrationCreateForm(BaseForm, KeyDatesMixin):
 
 
 class KeyDatesForm(BaseForm, KeyDatesMixin):
-    reason = forms.CharField(
-        label="Why are the dates changing?",
-        help_text="This is kept in the migration's history",
+    reason = _text_field(
+        "Why are the dates changing?",
+        what="reason",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter why the dates are changing",
-            "max_length": "The reason must be 500 characters or fewer",
-        },
+        required="Enter why the dates are changing",
+        help_text="This is kept in the migration's history",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -143,13 +158,7 @@ class StepForm(BaseForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the step's status", "invalid_choice": "Select a status from the list"},
     )
-    not_applicable_reason = forms.CharField(
-        label="Why does this step not apply?",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "The reason must be 1000 characters or fewer"},
-    )
+    not_applicable_reason = _text_field("Why does this step not apply?", what="reason", max_length=1000, rows=2)
     assignee = forms.ModelChoiceField(
         label="Assigned to",
         queryset=None,
@@ -157,13 +166,11 @@ class StepForm(BaseForm):
         empty_label="Nobody (the responsible role)",
         error_messages={"invalid_choice": "Select a person at the practice"},
     )
-    note = forms.CharField(
-        label="Note",
-        help_text="Counts and supplier references only. Do not enter patient details.",
-        required=False,
+    note = _text_field(
+        "Note",
+        what="note",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The note must be 2000 characters or fewer"},
+        help_text="Counts and supplier references only. Do not enter patient details.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -261,14 +268,7 @@ class DataCheckForm(NotInFutureMixin, BaseForm):
     problems_found = _count_field("Problems found", "How many differences or errors were found", "problems were found")
     checked_on = NHSDateField(label="Date checked", help_text="For example, 27 11 2026")
     supplier_reference = _supplier_reference_field()
-    note = forms.CharField(
-        label="Note",
-        help_text=NO_PATIENT_DATA,
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The note must be 2000 characters or fewer"},
-    )
+    note = _text_field("Note", what="note", max_length=2000, help_text=NO_PATIENT_DATA)
 
     def clean_checked_on(self):
         return self.not_in_future(self.cleaned_data["checked_on"], "The date checked must be today or in the past")
@@ -288,15 +288,12 @@ class GoLiveSignOffForm(BaseForm):
         label="I confirm the statement above",
         error_messages={"required": "Confirm the statement to sign off the go-live data"},
     )
-    supersede_reason = forms.CharField(
-        label="Why are you correcting the sign-off?",
-        help_text="The earlier sign-off stays in the history with this reason",
+    supersede_reason = _text_field(
+        "Why are you correcting the sign-off?",
+        what="reason",
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter why you are correcting the sign-off",
-            "max_length": "The reason must be 1000 characters or fewer",
-        },
+        required="Enter why you are correcting the sign-off",
+        help_text="The earlier sign-off stays in the history with this reason",
     )
     statement_version = forms.CharField(widget=forms.HiddenInput)
     current_sign_off = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -384,13 +381,11 @@ class IssueEditForm(IssueForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the status"},
     )
-    resolution_note = forms.CharField(
-        label="Resolution note",
-        help_text="How it was fixed or why it is closed. " + NO_PATIENT_DATA,
-        required=False,
+    resolution_note = _text_field(
+        "Resolution note",
+        what="resolution note",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The resolution note must be 2000 characters or fewer"},
+        help_text="How it was fixed or why it is closed. " + NO_PATIENT_DATA,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -495,40 +490,29 @@ class LinkVerifiedForm(LinkMoveForm):
 
 
 class LinkNotNeededForm(LinkMoveForm):
-    not_needed_reason = forms.CharField(
-        label="Why is this link not needed?",
-        help_text="For example, the practice stopped using the service",
+    not_needed_reason = _text_field(
+        "Why is this link not needed?",
+        what="reason",
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter why this link is not needed",
-            "max_length": "The reason must be 1000 characters or fewer",
-        },
+        required="Enter why this link is not needed",
+        help_text="For example, the practice stopped using the service",
     )
 
 
 class LinkMoveBackForm(LinkMoveForm):
-    reason = forms.CharField(
-        label="Why are you moving it back?",
-        help_text="This is kept in the migration's history",
+    reason = _text_field(
+        "Why are you moving it back?",
+        what="reason",
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter why you are moving this link back",
-            "max_length": "The reason must be 500 characters or fewer",
-        },
+        required="Enter why you are moving this link back",
+        help_text="This is kept in the migration's history",
     )
 
 
 class LinkReconfigurationForm(LinkMoveForm):
     reconfiguration_needed = forms.BooleanField(label="It needs reconfiguring for the new system", required=False)
-    reconfiguration_note = forms.CharField(
-        label="What needs doing (optional)",
-        help_text=NO_PATIENT_DATA,
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The note must be 1000 characters or fewer"},
+    reconfiguration_note = _text_field(
+        "What needs doing (optional)", what="note", max_length=1000, help_text=NO_PATIENT_DATA
     )
 
 
@@ -590,14 +574,7 @@ class LocalServiceForm(BaseForm):
         },
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
     )
-    notes = forms.CharField(
-        label="Notes (optional)",
-        help_text=NO_PATIENT_DATA,
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The notes must be 1000 characters or fewer"},
-    )
+    notes = _text_field("Notes (optional)", what="notes", max_length=1000, help_text=NO_PATIENT_DATA)
 
 
 class MeshChangeForm(BaseForm):

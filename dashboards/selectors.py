@@ -31,14 +31,13 @@ from checklists.models import (
     GoLiveSignOff,
     Issue,
     IssueStatus,
-    LinkStatus,
     Migration,
     MigrationStage,
     Phase,
     StepStatus,
     ThirdPartyLink,
 )
-from checklists.selectors import migrations_visible_to
+from checklists.selectors import NOT_YET_VERIFIED, migrations_visible_to
 from practices.models import ICB, Membership, Role
 
 from . import rag
@@ -136,12 +135,6 @@ SORT_FIELDS = {
 DEFAULT_SORT = "rag"
 
 
-# Links not yet back and verified working (or marked not needed): what a commissioner chases after go-live.
-LINKS_OUTSTANDING = [
-    status for status in LinkStatus.values if status not in {LinkStatus.VERIFIED, LinkStatus.NOT_NEEDED}
-]
-
-
 class SubqueryCount(Subquery):
     """COUNT(*) of a correlated subquery: 0 when nothing matches, and grouped by the outer key, not by itself.
 
@@ -161,7 +154,7 @@ def go_live_and_follow_up() -> dict:
     """Sign-off, links outstanding and open issues per migration, as annotations."""
     return {
         "signed_off": Exists(GoLiveSignOff.objects.filter(migration=OuterRef("pk"))),
-        "links_outstanding": _count_of(ThirdPartyLink.objects.filter(status__in=LINKS_OUTSTANDING)),
+        "links_outstanding": _count_of(ThirdPartyLink.objects.filter(status__in=NOT_YET_VERIFIED)),
         "open_issues": _count_of(Issue.objects.filter(status=IssueStatus.OPEN)),
     }
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from checklists.models import GoLiveSignOff, LinkStatus, Migration, Step, StepStatus, ThirdPartyLink
-from checklists.selectors import STILL_TO_RECONNECT, migrations_visible_to
+from checklists.models import GoLiveSignOff, Migration, Step, StepStatus, ThirdPartyLink
+from checklists.selectors import NOT_YET_VERIFIED, migrations_visible_to
 from practices.models import Membership, Role, User
 from practices.selectors import practices_visible_to
 
@@ -28,12 +28,9 @@ ANCHOR_FIELDS = {
     Kind.LINKS_OPEN: "go_live_date",
 }
 
-# The link tracker's own rule (checklists.selectors): not yet reconnected, or reconnected but not verified.
-LINKS_NOT_BACK = [*STILL_TO_RECONNECT, LinkStatus.RECONNECTED]
-
 
 def links_not_back(migration) -> QuerySet[ThirdPartyLink]:
-    return ThirdPartyLink.objects.filter(migration=migration, status__in=LINKS_NOT_BACK)
+    return ThirdPartyLink.objects.filter(migration=migration, status__in=NOT_YET_VERIFIED)
 
 
 def _days(today: datetime.date, offsets) -> list[datetime.date]:
