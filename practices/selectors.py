@@ -22,8 +22,11 @@ def roles_for(user, practice: Practice) -> set[str]:
     """The roles the user holds for this practice: their practice roles, and 'commissioner' via its ICB."""
     if not user.is_authenticated:
         return set()
+    # A page asks several permission questions of the same signed-in user: read the memberships once.
+    if not hasattr(user, "_memberships"):
+        user._memberships = list(user.memberships.all())
     roles = set()
-    for membership in user.memberships.all():
+    for membership in user._memberships:
         if membership.practice_id == practice.pk:
             roles.add(membership.role)
         elif membership.role == Role.COMMISSIONER and membership.icb_id == practice.icb_id:
