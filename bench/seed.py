@@ -122,8 +122,10 @@ def seed(today: datetime.date | None = None, log=print) -> None:
 
 def seed_go_live_records(today: datetime.date, log=print) -> None:
     """Third-party links, data checks and issues for every migration (skipped when already there)."""
-    from checklists.models import CheckArea, CheckRound, DataCheck, Issue, LinkStatus, Migration, ThirdPartyLink
-    from practices.models import ThirdPartyService, User
+    from checklists.models import Migration
+    from go_live.models import CheckArea, CheckRound, DataCheck, Issue
+    from practices.models import User
+    from reconnections.models import LinkStatus, ThirdPartyLink, ThirdPartyService
 
     if ThirdPartyLink.objects.exists():
         return

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ChecklistTemplate, GoLiveSignOff, Migration, TemplateStep
+from .models import ChecklistTemplate, Migration, TemplateStep
 
 
 class TemplateStepInline(admin.TabularInline):
@@ -22,24 +22,6 @@ class MigrationAdmin(admin.ModelAdmin):
     list_display = ["practice", "old_supplier", "new_supplier", "go_live_date", "read_only_ends_on"]
     list_select_related = ["practice", "old_supplier", "new_supplier"]
     search_fields = ["practice__name", "practice__ods_code"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(GoLiveSignOff)
-class GoLiveSignOffAdmin(admin.ModelAdmin):
-    """Read-only: sign-offs are immutable; a correction is a new sign-off made in the app."""
-
-    list_display = ["migration", "sequence", "signed_by_name", "role", "signed_at", "statement_version"]
-    list_select_related = ["migration__practice", "migration__old_supplier", "migration__new_supplier"]
-    search_fields = ["migration__practice__name", "migration__practice__ods_code", "signed_by_name"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 
-from checklists.models import CheckResult, DataCheck, Phase, StepStatus
+from checklists.models import Phase, StepStatus
 from checklists.scheduling import add_working_days
+from go_live.models import CheckResult, DataCheck
 
 RED = "red"
 AMBER = "amber"

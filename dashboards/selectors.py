@@ -26,19 +26,12 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from checklists.models import (
-    PHASE_ORDER,
-    GoLiveSignOff,
-    Issue,
-    IssueStatus,
-    Migration,
-    MigrationStage,
-    Phase,
-    StepStatus,
-    ThirdPartyLink,
-)
-from checklists.selectors import NOT_YET_VERIFIED, migrations_visible_to
+from checklists.models import PHASE_ORDER, Migration, MigrationStage, Phase, StepStatus
+from checklists.selectors import migrations_visible_to
+from go_live.models import GoLiveSignOff, Issue, IssueStatus
 from practices.models import ICB, Membership, Role
+from reconnections.models import ThirdPartyLink
+from reconnections.selectors import NOT_YET_VERIFIED
 
 from . import rag
 

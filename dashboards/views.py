@@ -15,6 +15,9 @@ from django.views.decorators.http import require_GET
 
 from checklists import presenters as checklist_presenters
 from checklists import selectors as checklist_selectors
+from go_live import presenters as go_live_presenters
+from go_live import selectors as go_live_selectors
+from reconnections import selectors as reconnection_selectors
 
 from . import presenters, rag, selectors
 from .forms import PortfolioFilterForm
@@ -148,7 +151,7 @@ def migration(request, pk):
         raise PermissionDenied("Dashboards are for commissioners.")
     today = timezone.localdate()
     summary = selectors.migration_rag(migration, today)
-    readiness = checklist_selectors.go_live_readiness(migration)
+    readiness = go_live_selectors.go_live_readiness(migration)
     return render(
         request,
         "dashboards/migration.html",
@@ -163,14 +166,14 @@ def migration(request, pk):
             "phases": selectors.phase_summary(migration, today),
             "overdue_steps": selectors.overdue_steps(migration, today),
             "sign_off_summary": (
-                {"rows": checklist_presenters.sign_off_rows(readiness.sign_off)} if readiness.sign_off else None
+                {"rows": go_live_presenters.sign_off_rows(readiness.sign_off)} if readiness.sign_off else None
             ),
             "check_rows": [
-                {"area": area, "check": check, "tag": checklist_presenters.check_result_tag(check)}
+                {"area": area, "check": check, "tag": go_live_presenters.check_result_tag(check)}
                 for area, check in readiness.checks
             ],
-            "open_issues_phrase": checklist_presenters.open_issues_phrase(readiness.open_issues),
-            "links": checklist_selectors.links_outstanding(migration),
+            "open_issues_phrase": go_live_presenters.open_issues_phrase(readiness.open_issues),
+            "links": reconnection_selectors.links_outstanding(migration),
             "history": checklist_selectors.migration_history(migration)[:10],
             "data_as_of": timezone.now(),
         },

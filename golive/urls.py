@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from checklists.views.checklist_views import home
+from checklists.views import home
 from practices.forms import EmailAuthenticationForm, NHSPasswordResetForm
 
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("checklists.urls")),
+    path("", include("go_live.urls")),
+    path("", include("reconnections.urls")),
     path("", include("dashboards.urls")),
     path("", include("reminders.urls")),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import ICB, Membership, Practice, Supplier, ThirdPartyService, User
+from .models import ICB, Membership, Practice, Supplier, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,14 +42,3 @@ class PracticeAdmin(admin.ModelAdmin):
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
     list_display = ["name", "system_name"]
-
-
-@admin.register(ThirdPartyService)
-class ThirdPartyServiceAdmin(admin.ModelAdmin):
-    """The national catalogue of linked services; practices' local services show their practice."""
-
-    list_display = ["name", "category", "company", "notice_working_days", "practice"]
-    list_filter = ["category", ("practice", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "company"]
-    list_select_related = ["practice"]
-    autocomplete_fields = ["practice"]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RemindersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reminders"
+
+    def ready(self):
+        from .contributions import register
+
+        register()

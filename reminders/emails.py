@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from checklists.models import GoLiveSignOff
+from go_live.models import GoLiveSignOff
 
 from . import selectors
 from .kinds import Kind
@@ -71,7 +71,7 @@ def compose(reminder) -> Email | None:
             return None
         return Email(
             subject=f"{migration.practice.name}: the go-live data is not signed off yet",
-            action_url=_absolute(reverse("checklists:go_live", args=[migration.pk])),
+            action_url=_absolute(reverse("go_live:go_live", args=[migration.pk])),
             context={"go_live_date": _long(migration.go_live_date)},
         )
     if reminder.kind == Kind.LINKS_OPEN:
@@ -81,7 +81,7 @@ def compose(reminder) -> Email | None:
         return Email(
             subject=f"{migration.practice.name}: {len(links)} third-party link{'s' if len(links) != 1 else ''}"
             " not yet back on and verified",
-            action_url=_absolute(reverse("checklists:links", args=[migration.pk])),
+            action_url=_absolute(reverse("reconnections:links", args=[migration.pk])),
             context={"links": links},
         )
     if reminder.kind == Kind.DAILY_DIGEST:

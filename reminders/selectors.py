@@ -5,10 +5,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from checklists.models import GoLiveSignOff, Migration, Step, StepStatus, ThirdPartyLink
-from checklists.selectors import NOT_YET_VERIFIED, migrations_visible_to
+from checklists.models import Migration, Step, StepStatus
+from checklists.selectors import migrations_visible_to
+from go_live.models import GoLiveSignOff
 from practices.models import Membership, Role, User
 from practices.selectors import practices_visible_to
+from reconnections.models import ThirdPartyLink
+from reconnections.selectors import NOT_YET_VERIFIED
 
 from .kinds import (
     DUE_SOON_DAYS,

@@ -2,22 +2,10 @@ import datetime
 
 import factory
 
-from checklists.models import (
-    ChecklistTemplate,
-    CheckResult,
-    CheckRound,
-    DataCheck,
-    Issue,
-    IssueSeverity,
-    MeshChange,
-    MeshPartnerNotice,
-    Migration,
-    Step,
-    TemplateStep,
-    ThirdPartyLink,
-    WindowSource,
-)
-from practices.models import ICB, Membership, Practice, Role, Supplier, ThirdPartyService, User
+from checklists.models import ChecklistTemplate, Migration, Step, TemplateStep, WindowSource
+from go_live.models import CheckResult, CheckRound, DataCheck, Issue, IssueSeverity
+from practices.models import ICB, Membership, Practice, Role, Supplier, User
+from reconnections.models import MeshChange, MeshPartnerNotice, ThirdPartyLink, ThirdPartyService
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,7 @@
 """The one way GoLive records who changed what. Call it inside the transaction that makes the change."""
 
+from dataclasses import dataclass, field
+
 from django.db import models, transaction
 
 from .models import AuditEvent
@@ -41,3 +43,55 @@ def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     """Keep only the keys whose values differ, so audit rows show the change and nothing else."""
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+@dataclass
+class AuditVocabulary:
+    """The words the history page uses for audited actions, fields and stored choices, from every app.
+
+    `actions` maps "subject.verb" to a phrase; `subjects` names a subject when a verb has no phrase;
+    `fields` names before/after keys; `choices` maps a key to the TextChoices its values come from;
+    `status_choices` maps an action's subject to the TextChoices of its "status" key.
+    """
+
+    actions: dict[str, str] = field(default_factory=dict)
+    subjects: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, type] = field(default_factory=dict)
+    status_choices: dict[str, type] = field(default_factory=dict)
+
+
+_VOCABULARY = AuditVocabulary()
+# A moved model's current label → the labels its older audit events carry (AuditEvent rows are never rewritten).
+_FORMER_LABELS: dict[str, tuple[str, ...]] = {}
+
+
+def audit_vocabulary_register(*, actions=None, subjects=None, fields=None, choices=None, status_choices=None) -> None:
+    """Add an app's words to the history page's vocabulary; call it from the app's AppConfig.ready().
+
+    Each argument is a dict as described on AuditVocabulary; a key registered twice keeps the later value.
+    """
+    _VOCABULARY.actions.update(actions or {})
+    _VOCABULARY.subjects.update(subjects or {})
+    _VOCABULARY.fields.update(fields or {})
+    _VOCABULARY.choices.update(choices or {})
+    _VOCABULARY.status_choices.update(status_choices or {})
+
+
+def audit_vocabulary() -> AuditVocabulary:
+    return _VOCABULARY
+
+
+def audit_former_labels_register(labels: dict[str, str]) -> None:
+    """Record that a model moved app: {"go_live.DataCheck": "checklists.DataCheck"} (current → former label)."""
+    for current, former in labels.items():
+        _FORMER_LABELS[current] = (*_FORMER_LABELS.get(current, ()), former)
+
+
+def audit_object_types(model) -> list[str]:
+    """Every `object_type` the model's audit events may carry: its label now and the labels it had before.
+
+    Read events of one kind with `AuditEvent.objects.filter(object_type__in=audit_object_types(Model))`.
+    """
+    label = model._meta.label
+    return [label, *_FORMER_LABELS.get(label, ())]

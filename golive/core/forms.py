@@ -317,3 +317,21 @@ class NHSDateField(forms.MultiValueField):
             return self.clean(data) != initial
         except ValidationError:
             return True
+
+
+def text_field(
+    label: str, *, what: str, max_length: int, required: str = "", help_text: str = "", rows: int = 3
+) -> forms.CharField:
+    """A free-text answer. `what` names it in the length error ("The reason must be…"); `required` is the
+    error when it is left empty, and leaving it out makes the answer optional."""
+    error_messages = {"max_length": f"The {what} must be {max_length} characters or fewer"}
+    if required:
+        error_messages["required"] = required
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=bool(required),
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages=error_messages,
+    )

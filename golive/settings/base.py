@@ -32,8 +32,11 @@ INSTALLED_APPS = [
     "golive.core",
     "practices",
     "checklists",
+    "go_live",
+    "reconnections",
     "dashboards",
     "reminders",
+    "golive.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from practices.catalogue import CATALOGUE, catalogue_load
+from reconnections.catalogue import CATALOGUE, catalogue_load
 
 
 def seed(apps, schema_editor):

@@ -3,8 +3,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from checklists.models import GoLiveSignOff, StepStatus
-from checklists.selectors import sign_off_blocking_steps
+from checklists.models import StepStatus
+from go_live.models import GoLiveSignOff
+from go_live.selectors import sign_off_blocking_steps
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from checklists import services
-from checklists.models import LinkStatus
+from reconnections import services
+from reconnections.models import LinkStatus
 from tests.browser.conftest import sign_in
 from tests.factories import ThirdPartyLinkFactory, ThirdPartyServiceFactory
 

@@ -48,8 +48,8 @@ def test_seed_demo_loads_the_documented_contract_and_is_safe_twice(db, settings)
 
 
 def test_seed_demo_puts_riverside_mid_reconnection_and_hillview_switched_off(db, settings):
-    from checklists.models import LinkStatus
-    from checklists.selectors import links_outstanding
+    from reconnections.models import LinkStatus
+    from reconnections.selectors import links_outstanding
 
     settings.DEBUG = True
     call_command("seed_demo")

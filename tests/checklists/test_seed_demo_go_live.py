@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
-from checklists.models import GoLiveSignOff, Migration
+from checklists.models import Migration
+from go_live.models import GoLiveSignOff
 
 
 def test_seed_demo_gives_live_practices_a_sign_off_and_hillview_checks_in_progress(db, settings):

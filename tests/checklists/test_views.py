@@ -169,7 +169,7 @@ def test_saving_a_step_returns_to_the_filtered_checklist_it_was_opened_from(clie
 
 @pytest.mark.parametrize(
     ("came_from", "back_text"),
-    [("reminders:my_tasks", "Back to my tasks"), ("checklists:go_live", "Back to go-live readiness")],
+    [("reminders:my_tasks", "Back to my tasks"), ("go_live:go_live", "Back to go-live readiness")],
 )
 def test_saving_a_step_returns_to_my_tasks_or_go_live_readiness(client_for, world, came_from, back_text):
     migration = world.migration
@@ -427,9 +427,9 @@ def test_commissioner_ticks_their_own_steps_but_not_the_practices(client_for, wo
 @pytest.mark.parametrize(
     ("page", "parent", "parent_text"),
     [
-        ("checklists:go_live_sign_off", "checklists:go_live", "Go-live readiness"),
-        ("checklists:data_check_create", "checklists:data_checks", "Data checks"),
-        ("checklists:issue_create", "checklists:issues", "Issue log"),
+        ("go_live:go_live_sign_off", "go_live:go_live", "Go-live readiness"),
+        ("go_live:data_check_create", "go_live:data_checks", "Data checks"),
+        ("go_live:issue_create", "go_live:issues", "Issue log"),
     ],
 )
 def test_sub_pages_have_their_parent_page_in_the_breadcrumb(client_for, world, page, parent, parent_text):

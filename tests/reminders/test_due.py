@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from checklists.models import CURRENT_GO_LIVE_STATEMENT, GoLiveSignOff, StepStatus, ThirdPartyLink
-from practices.models import Role, ThirdPartyService
+from checklists.models import StepStatus
+from go_live.models import CURRENT_GO_LIVE_STATEMENT, GoLiveSignOff
+from practices.models import Role
+from reconnections.models import ThirdPartyLink, ThirdPartyService
 from reminders.kinds import Kind
 from reminders.models import Reminder, ReminderOptOut
 from reminders.selectors import reminders_due

@@ -1,1 +1,0 @@
-"""Thin views: scope, fetch, call a service, render. One module per part of a migration."""
