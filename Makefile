@@ -38,6 +38,7 @@ run: seed ## Set up and start web, Celery worker and beat on http://127.0.0.1:80
 	@echo "  manager@hillview.example     practice manager, Hillview Medical Centre (in cutover)"
 	@echo "  commissioner@north.example   commissioner, North ICB"
 	@echo "  commissioner@south.example   commissioner, South ICB"
+	@echo "  commissioner@rivermouth.example  place commissioner, one sub-ICB location of North ICB"
 	@echo "  admin@golive.example         administrator"
 	@echo ""
 	$(BIN)/honcho start

@@ -7,7 +7,8 @@ from checklists.models import MigrationStage
 from golive.core.forms import BaseForm
 
 from . import rag
-from .selectors import DashboardScope, PortfolioFilters, month_start
+from .presenters import place_label
+from .selectors import NO_PLACE, DashboardScope, PortfolioFilters, month_start
 
 SEARCH_MAX_LENGTH = 100
 
@@ -25,6 +26,11 @@ class PortfolioFilterForm(BaseForm):
         label="ICB",
         required=False,
         error_messages={"invalid_choice": "Select an ICB from the list"},
+    )
+    place = forms.ChoiceField(
+        label="Sub-ICB location",
+        required=False,
+        error_messages={"invalid_choice": "Select a sub-ICB location from the list"},
     )
     q = forms.CharField(
         label="Practice name or ODS code",
@@ -60,13 +66,22 @@ class PortfolioFilterForm(BaseForm):
         error_messages={"invalid_choice": "Select the last go-live month from the list"},
     )
 
-    def __init__(self, *args, today: datetime.date, pairs: list[dict], scope: DashboardScope, **kwargs):
+    def __init__(
+        self, *args, today: datetime.date, pairs: list[dict], places: list[dict], scope: DashboardScope, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if len(scope.icbs) > 1:
             everyone = "All ICBs in England" if scope.national else "All your ICBs"
             self.fields["icb"].choices = [("", everyone)] + [(str(icb.pk), icb.name) for icb in scope.icbs]
         else:
             del self.fields["icb"]  # one ICB: nothing to choose
+        self.fields["place"].choices = [("", "Every sub-ICB location")] + [
+            (
+                str(row["practice__sub_icb_location_id"] or NO_PLACE),
+                place_label(row["practice__sub_icb_location__code"], row["practice__sub_icb_location__name"]),
+            )
+            for row in places
+        ]
         self.fields["suppliers"].choices = [("", "Any change of supplier")] + [
             (
                 f"{pair['old_supplier_id']}-{pair['new_supplier_id']}",
@@ -100,6 +115,7 @@ class PortfolioFilterForm(BaseForm):
             go_live_from=_month(start),
             go_live_to=month_start(_month(end), 1) if end else None,
             search=data.get("q", "").strip(),
+            place=data.get("place", ""),
         )
 
 

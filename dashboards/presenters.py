@@ -84,7 +84,8 @@ def decorate_rows(rows, today: datetime.date) -> None:
 
 
 def content_cache_key(page: str, scope, params: QueryDict, today: datetime.date) -> str | None:
-    """A cache key for content that depends only on the ICBs in scope, the ICBs on offer, the query and the day.
+    """A cache key for content that depends only on the ICBs in scope, the ICBs on offer, the places a place
+    commissioner is limited to, the query and the day.
 
     Two users get the same key only if they may see exactly the same migrations and choices. None: no caching.
     """
@@ -96,6 +97,7 @@ def content_cache_key(page: str, scope, params: QueryDict, today: datetime.date)
         "national" if scope.national else "icbs",
         ",".join(str(pk) for pk in sorted(scope.icb_ids)),
         ",".join(str(icb.pk) for icb in scope.icbs),
+        ",".join(str(place.pk) for place in scope.places),
         "&".join(f"{key}={value}" for key, values in sorted(params.lists()) for value in values),
     ]
     return "dashboards:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -137,6 +139,40 @@ def tiles(counts: dict) -> list[dict]:
         {"label": "Green", "value": counts["green"], "id": "green"},
         {"label": "Read-only windows ending in the next 14 days", "value": counts["windows_ending"], "id": "windows"},
     ]
+
+
+def place_label(code: str | None, name: str | None) -> str:
+    """How a sub-ICB location reads in lists (the filter and the table): its name and code, or just the code
+    when ODS gave no name."""
+    if code is None:
+        return "No sub-ICB location recorded"
+    return code if not name or name == code else f"{name} ({code})"
+
+
+def places_table(rows: list[dict], params: QueryDict) -> dict | None:
+    """Migrations grouped by sub-ICB location (nhsuk "tables" parameters); each place links to the page
+    filtered to it. None when there is nothing to group."""
+    if not rows:
+        return None
+    numeric = [("total", "Migrations"), ("in_flight", "In progress"), ("red", "Red"), ("amber", "Amber")]
+    numeric.append(("green", "Green"))
+    return {
+        "caption": "Migrations by sub-ICB location",
+        "captionSize": "m",
+        "firstCellIsHeader": True,
+        "responsive": True,
+        "head": [{"text": "Sub-ICB location"}] + [{"text": label, "format": "numeric"} for _, label in numeric],
+        "rows": [
+            [
+                {
+                    "text": place_label(row["code"], row["name"]),
+                    "href": "?" + query_string(params, place=str(row["place_id"] or "none")),
+                }
+            ]
+            + [{"text": str(row[key]), "format": "numeric"} for key, _ in numeric]
+            for row in rows
+        ],
+    }
 
 
 def _plural(count: int, word: str) -> str:
@@ -282,6 +318,7 @@ CSV_HEADER = [
     "Practice",
     "ODS code",
     "ICB",
+    "Sub-ICB location",
     "Old supplier",
     "New supplier",
     "Stage",
@@ -312,6 +349,7 @@ def csv_row(migration, today: datetime.date) -> list:
         migration.practice.name,
         migration.practice.ods_code,
         migration.practice.icb.code,
+        migration.practice.sub_icb_location.code if migration.practice.sub_icb_location else "",
         migration.old_supplier.name,
         migration.new_supplier.name,
         MigrationStage(migration.stage).label,

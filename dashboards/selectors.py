@@ -5,9 +5,10 @@ with the number of practices, migrations or steps.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -29,7 +30,8 @@ from django.http import Http404
 from checklists.models import PHASE_ORDER, Migration, MigrationStage, Phase, StepStatus
 from checklists.selectors import migrations_visible_to
 from go_live.models import GoLiveSignOff, Issue, IssueStatus
-from practices.models import ICB, Membership, Role
+from practices.models import ICB, Membership, Role, SubICBLocation
+from practices.selectors import roles_for
 from reconnections.models import ThirdPartyLink
 from reconnections.selectors import NOT_YET_VERIFIED
 
@@ -38,14 +40,19 @@ from . import rag
 STAGE_ORDER = {stage: index for index, stage in enumerate(MigrationStage.values)}
 
 
-def dashboard_icbs_for(user) -> QuerySet[ICB]:
-    """ICBs whose dashboards the user may open: all for administrators, their own for commissioners."""
-    if not user.is_authenticated or not user.is_active:
-        return ICB.objects.none()
-    if user.is_superuser:
-        return ICB.objects.order_by("name")
-    icb_ids = Membership.objects.filter(user=user, role=Role.COMMISSIONER).values("icb_id")
-    return ICB.objects.filter(pk__in=icb_ids).order_by("name")
+def _commissioned(user) -> tuple[list[ICB], list[SubICBLocation]]:
+    """The ICBs a commissioner's dashboards cover, and the places (sub-ICB locations) that limit some of them.
+
+    An ICB appears when the user commissions all of it or a place in it; a place is listed only when the
+    user does not also commission its whole ICB. One query.
+    """
+    memberships = Membership.objects.filter(user=user, role=Role.COMMISSIONER).select_related(
+        "icb", "sub_icb_location__icb"
+    )
+    whole = {m.icb.pk: m.icb for m in memberships if m.icb}
+    places = [m.sub_icb_location for m in memberships if m.sub_icb_location and m.sub_icb_location.icb_id not in whole]
+    icbs = {**{place.icb.pk: place.icb for place in places}, **whole}
+    return sorted(icbs.values(), key=lambda icb: icb.name), sorted(places, key=lambda place: place.name)
 
 
 def user_has_dashboards(user) -> bool:
@@ -55,11 +62,16 @@ def user_has_dashboards(user) -> bool:
 
 @dataclass
 class DashboardScope:
-    """What one dashboard page covers: the ICBs the user may choose from, and the one chosen (None: all of them)."""
+    """What one dashboard page covers: the ICBs the user may choose from, and the one chosen (None: all of them).
+
+    `places` are the sub-ICB locations a place commissioner is limited to inside their ICBs (empty for ICB
+    commissioners and administrators); the migrations themselves are limited by practices_visible_to.
+    """
 
     icbs: list[ICB]
     selected: ICB | None
     national: bool
+    places: list[SubICBLocation] = field(default_factory=list)
 
     @property
     def icb_ids(self) -> list[int]:
@@ -68,7 +80,8 @@ class DashboardScope:
     @property
     def title(self) -> str:
         if self.selected:
-            return self.selected.name
+            limited = [place.name for place in self.places if place.icb_id == self.selected.pk]
+            return " and ".join(limited) if limited else self.selected.name
         if self.national:
             return "England"
         return "your ICBs"
@@ -76,7 +89,9 @@ class DashboardScope:
 
 def dashboard_scope(user, icb_param: str | None) -> DashboardScope:
     """The scope for this request: 403 without a commissioner role, 404 for an ICB the user cannot see."""
-    icbs = list(dashboard_icbs_for(user))
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied("Dashboards are for commissioners.")
+    icbs, places = (list(ICB.objects.order_by("name")), []) if user.is_superuser else _commissioned(user)
     if not icbs and not user.is_superuser:
         raise PermissionDenied("Dashboards are for commissioners.")
     selected = None
@@ -86,7 +101,7 @@ def dashboard_scope(user, icb_param: str | None) -> DashboardScope:
             raise Http404("No such ICB")
     elif len(icbs) == 1 and not user.is_superuser:
         selected = icbs[0]
-    return DashboardScope(icbs=icbs, selected=selected, national=user.is_superuser)
+    return DashboardScope(icbs=icbs, selected=selected, national=user.is_superuser, places=places)
 
 
 def scoped_migrations(user, scope: DashboardScope) -> QuerySet[Migration]:
@@ -95,10 +110,71 @@ def scoped_migrations(user, scope: DashboardScope) -> QuerySet[Migration]:
 
 
 def can_use_dashboards(user, migration: Migration) -> bool:
-    """Commissioners of the migration's ICB and administrators; practice users work from the checklist instead."""
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role=Role.COMMISSIONER, icb_id=migration.practice.icb_id).exists()
+    """Commissioners of the migration's ICB or place, and administrators; practice users use the checklist."""
+    return user.is_superuser or Role.COMMISSIONER in roles_for(user, migration.practice)
+
+
+# The place filter's value for migrations whose practice has no sub-ICB location recorded.
+NO_PLACE = "none"
+
+
+def places_in(migrations: QuerySet[Migration]) -> list[dict]:
+    """The sub-ICB locations of the practices in scope, for the filter: one query."""
+    return list(
+        migrations.values(
+            "practice__sub_icb_location_id", "practice__sub_icb_location__code", "practice__sub_icb_location__name"
+        )
+        .distinct()
+        .order_by("practice__sub_icb_location__name")
+    )
+
+
+def in_place(migrations: QuerySet[Migration], place: str) -> QuerySet[Migration]:
+    """Narrow the scope to one sub-ICB location (a primary key as text), to none recorded, or not at all ("")."""
+    if place == NO_PLACE:
+        return migrations.filter(practice__sub_icb_location__isnull=True)
+    if place:
+        return migrations.filter(practice__sub_icb_location_id=int(place))
+    return migrations
+
+
+PLACE_COUNTS_SQL = """
+SELECT place_id, place_code, place_name, COUNT(*),
+    SUM(CASE WHEN completed_on IS NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN rag_rank BETWEEN %s AND %s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN rag_rank BETWEEN %s AND %s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN rag_rank BETWEEN %s AND %s THEN 1 ELSE 0 END)
+FROM ({per_migration}) AS per_migration
+GROUP BY place_id, place_code, place_name
+ORDER BY place_name
+"""
+
+
+def place_counts(migrations: QuerySet[Migration], today: datetime.date) -> list[dict]:
+    """Per sub-ICB location: migrations, in flight, red, amber and green. One query, however many migrations.
+
+    The RAG of each migration is an aggregate over its steps, so the per-place counts group those rows a
+    second time: the per-migration query becomes a subquery (Django does not group an aggregate twice).
+    """
+    per_migration = (
+        rag.with_rag(migrations, today)
+        .annotate(
+            place_id=F("practice__sub_icb_location_id"),
+            place_code=F("practice__sub_icb_location__code"),
+            place_name=F("practice__sub_icb_location__name"),
+        )
+        .values("place_id", "place_code", "place_name", "rag_rank", "completed_on")
+        .order_by()
+    )
+    inner, params = per_migration.query.get_compiler(using=per_migration.db).as_sql()
+    bands = [rag.rank_range(status) for status in (rag.RED, rag.AMBER, rag.GREEN)]
+    # Only Django's compiled SQL and fixed text are joined here; every value travels as a parameter.
+    sql = PLACE_COUNTS_SQL.format(per_migration=inner)
+    with connections[per_migration.db].cursor() as cursor:
+        cursor.execute(sql, [*[bound for band in bands for bound in band], *params])
+        rows = cursor.fetchall()
+    keys = ["place_id", "code", "name", "total", "in_flight", "red", "amber", "green"]
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 @dataclass
@@ -109,6 +185,7 @@ class PortfolioFilters:
     go_live_from: datetime.date | None = None
     go_live_to: datetime.date | None = None  # the first day of the month after the last month wanted
     search: str = ""
+    place: str = ""  # a sub-ICB location's primary key, NO_PLACE, or "" for every place
 
 
 # Sort keys the page accepts; anything else falls back to the default.
@@ -180,7 +257,9 @@ def portfolio(
     rows = _filtered(rows, filters)
     fields = SORT_FIELDS.get(sort, SORT_FIELDS[DEFAULT_SORT])
     order = [f"-{field}" if descending else field for field in fields]
-    return rows.select_related("practice__icb", "old_supplier", "new_supplier").order_by(*order)
+    return rows.select_related("practice__icb", "practice__sub_icb_location", "old_supplier", "new_supplier").order_by(
+        *order
+    )
 
 
 def _filtered(rows: QuerySet[Migration], filters: PortfolioFilters) -> QuerySet[Migration]:

@@ -38,14 +38,23 @@ def _portfolio(request, today: datetime.date, scope=None) -> dict:
     scope = scope or selectors.dashboard_scope(request.user, request.GET.get("icb"))
     migrations = selectors.scoped_migrations(request.user, scope)
     form = PortfolioFilterForm(
-        request.GET or None, today=today, pairs=selectors.supplier_pairs(migrations), scope=scope
+        request.GET or None,
+        today=today,
+        pairs=selectors.supplier_pairs(migrations),
+        places=selectors.places_in(migrations),
+        scope=scope,
     )
+    filters = form.filters()
+    # A chosen sub-ICB location narrows the whole page (tiles and charts too), as choosing an ICB does.
+    migrations = selectors.in_place(migrations, filters.place)
     sort = request.GET.get("sort", "")
     sort = sort if sort in selectors.SORT_FIELDS else selectors.DEFAULT_SORT
     descending = request.GET.get("order") == "desc"
-    rows = selectors.portfolio(migrations, today=today, filters=form.filters(), sort=sort, descending=descending)
+    rows = selectors.portfolio(migrations, today=today, filters=filters, sort=sort, descending=descending)
+    place_name = dict(form.fields["place"].choices).get(filters.place) if filters.place else None
     return {
         "scope": scope,
+        "place_name": place_name,
         "migrations": migrations,
         "form": form,
         "rows": rows,
@@ -87,6 +96,7 @@ def _portfolio_content(request, today: datetime.date, scope) -> dict:
             "query": presenters.query_string(request.GET),
             "headers": presenters.sort_headers(request.GET, context["sort"], context["descending"]),
             "tiles": presenters.tiles(selectors.summary_counts(migrations, today)),
+            "places_table": presenters.places_table(selectors.place_counts(migrations, today), request.GET),
             "charts": [
                 presenters.pipeline_chart(selectors.stage_counts(migrations, today)),
                 presenters.go_lives_chart(selectors.go_lives_by_month(migrations, today), today),

@@ -1,13 +1,17 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.utils import timezone
 
-from .models import ICB, Membership, Practice, Supplier, User
+from . import services
+from .models import ICB, Membership, Practice, PracticeSubICBLocation, Region, SubICBLocation, Supplier, User
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["practice", "icb"]
+    autocomplete_fields = ["practice", "icb", "sub_icb_location"]
 
 
 @admin.register(User)
@@ -25,20 +29,110 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
 
 
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "status"]
+    search_fields = ["code", "name"]
+
+
 @admin.register(ICB)
 class ICBAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "region", "status"]
+    list_filter = ["region"]
     search_fields = ["code", "name"]
+    list_select_related = ["region"]
+
+
+@admin.register(SubICBLocation)
+class SubICBLocationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "icb", "status"]
+    list_filter = ["icb"]
+    search_fields = ["code", "name"]
+    list_select_related = ["icb"]
+
+    def save_model(self, request, obj, form, change):
+        """A change of ICB goes through the service, so the location's practices follow it (and it is audited)."""
+        if change and "icb" in form.changed_data:
+            new_icb = obj.icb
+            obj.icb_id = form.initial["icb"]
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+                services.sub_icb_location_set_icb(
+                    actor=request.user, sub_icb_location=obj, icb=new_icb, reason="Changed in the admin site"
+                )
+            obj.icb = new_icb
+            return
+        super().save_model(request, obj, form, change)
+
+
+class SubICBHistoryInline(admin.TabularInline):
+    """Where the practice has been: history is recorded, not edited (a move adds a row)."""
+
+    model = PracticeSubICBLocation
+    extra = 0
+    fields = ["sub_icb_location", "started_on", "ended_on"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PracticeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = "__all__"  # noqa: DJ007 (the admin lists its own fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["icb"].required = False
+        self.fields["icb"].help_text = "Leave empty when a sub-ICB location is chosen: the ICB follows it"
+
+    def clean(self):
+        cleaned = super().clean()
+        place = cleaned.get("sub_icb_location")
+        if place:
+            cleaned["icb"] = place.icb
+            self.instance.icb = place.icb
+        elif not cleaned.get("icb"):
+            self.add_error("icb", "Choose the ICB, or a sub-ICB location")
+        return cleaned
 
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["ods_code", "name", "icb"]
-    list_filter = ["icb"]
-    search_fields = ["ods_code", "name"]
-    list_select_related = ["icb"]
+    form = PracticeAdminForm
+    list_display = ["ods_code", "name", "sub_icb_location", "icb", "status", "current_supplier"]
+    list_filter = ["status", "icb"]
+    search_fields = ["ods_code", "name", "ods_name"]
+    list_select_related = ["icb", "sub_icb_location", "current_supplier"]
+    autocomplete_fields = ["icb", "sub_icb_location"]
+    inlines = [SubICBHistoryInline]
+
+    def save_model(self, request, obj, form, change):
+        """A new sub-ICB location is a move from today (history kept); other fields save as usual."""
+        moved_to = obj.sub_icb_location if "sub_icb_location" in form.changed_data else None
+        if moved_to is None:
+            super().save_model(request, obj, form, change)
+            return
+        with transaction.atomic():
+            if change:
+                obj.sub_icb_location_id = form.initial["sub_icb_location"]
+                obj.icb_id = Practice.objects.values_list("icb_id", flat=True).get(pk=obj.pk)
+            else:
+                obj.sub_icb_location = None
+            super().save_model(request, obj, form, change)
+            services.practice_move(
+                actor=request.user,
+                practice=obj,
+                sub_icb_location=moved_to,
+                on=timezone.localdate(),
+                reason="Changed in the admin site",
+            )
+        obj.sub_icb_location, obj.icb = moved_to, moved_to.icb
 
 
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
     list_display = ["name", "system_name"]
+    search_fields = ["name", "system_name"]

@@ -78,27 +78,36 @@ def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
 def open_steps_for(user) -> QuerySet[Step]:
     """Open steps of the user's live migrations: assigned to them, or unassigned and for a role they hold there.
 
-    Commissioners hold their role at every practice of their ICBs. Two small queries first (the user's roles,
-    then the live migrations that could hold their steps) so the step query is a lookup on the
+    Commissioners hold their role at every practice of their ICBs or places. Two small queries first (the user's
+    roles, then the live migrations that could hold their steps) so the step query is a lookup on the
     (migration, status, due date) index, not a test of every open step in the country.
     """
     roles_at: dict[int, set[str]] = {}
-    commissioned_icbs = set()
-    for practice_id, icb_id, role in Membership.objects.filter(user=user).values_list("practice_id", "icb_id", "role"):
+    commissioned_icbs, commissioned_places = set(), set()
+    memberships = Membership.objects.filter(user=user).values_list(
+        "practice_id", "icb_id", "sub_icb_location_id", "role"
+    )
+    for practice_id, icb_id, place_id, role in memberships:
         if role == Role.COMMISSIONER:
-            commissioned_icbs.add(icb_id)
+            # A commissioner looks after a whole ICB or one sub-ICB location ("place") in it.
+            if place_id:
+                commissioned_places.add(place_id)
+            else:
+                commissioned_icbs.add(icb_id)
         else:
             roles_at.setdefault(practice_id, set()).add(role)
     candidates = Migration.objects.filter(
         Q(practice_id__in=roles_at)
         | Q(practice__icb_id__in=commissioned_icbs)
+        | Q(practice__sub_icb_location_id__in=commissioned_places)
         | Q(pk__in=Step.objects.filter(assignee=user, status=StepStatus.TODO).values("migration_id")),
         completed_on__isnull=True,
         practice__in=practices_visible_to(user),
-    ).values_list("pk", "practice_id", "practice__icb_id")
+    ).values_list("pk", "practice_id", "practice__icb_id", "practice__sub_icb_location_id")
     migrations_by_roles: dict[frozenset, list[int]] = {}
-    for migration_id, practice_id, icb_id in candidates:
-        roles = roles_at.get(practice_id, set()) | ({Role.COMMISSIONER} if icb_id in commissioned_icbs else set())
+    for migration_id, practice_id, icb_id, place_id in candidates:
+        commissioner = icb_id in commissioned_icbs or place_id in commissioned_places
+        roles = roles_at.get(practice_id, set()) | ({Role.COMMISSIONER} if commissioner else set())
         migrations_by_roles.setdefault(frozenset(roles), []).append(migration_id)
     mine = Q(assignee=user)
     for roles, migration_ids in migrations_by_roles.items():
@@ -150,7 +159,10 @@ def _portfolio_for_icb(today: datetime.date) -> Q:
 def _commissioner_ids(today: datetime.date) -> QuerySet:
     if today.weekday() != WEEKLY_DIGEST_WEEKDAY:
         return Membership.objects.none().values_list("user_id", flat=True)
-    reportable = Migration.objects.filter(_portfolio_for_icb(today), practice__icb=OuterRef("icb"))
+    # A membership names an ICB or a place; the other is NULL and matches nothing.
+    reportable = Migration.objects.filter(_portfolio_for_icb(today)).filter(
+        Q(practice__icb=OuterRef("icb")) | Q(practice__sub_icb_location=OuterRef("sub_icb_location"))
+    )
     return (
         Membership.objects.filter(
             Exists(reportable), _not_opted_out(Kind.COMMISSIONER_WEEKLY, "user_id"), role=Role.COMMISSIONER

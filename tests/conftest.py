@@ -9,7 +9,9 @@ from tests.factories import (
     CommissionerMembershipFactory,
     ICBFactory,
     MembershipFactory,
+    PlaceCommissionerMembershipFactory,
     PracticeFactory,
+    SubICBLocationFactory,
     SupplierFactory,
     UserFactory,
 )
@@ -26,12 +28,17 @@ def default_template(db):
 def world(db, default_template):
     """Two ICBs, a practice in each with a migration, and people in every role.
 
-    `home` is the practice under test; `other` belongs to another ICB and must stay invisible.
+    `home` is the practice under test; `neighbour` is in the same ICB but another sub-ICB location (place);
+    `other` belongs to another ICB and must stay invisible. `place_commissioner` looks after the neighbour's
+    place only, so home is outside their scope.
     """
     north, south = ICBFactory(code="QN1"), ICBFactory(code="QS1")
-    home = PracticeFactory(icb=north, ods_code="A12345", name="Riverside Surgery")
-    neighbour = PracticeFactory(icb=north, ods_code="A22222", name="Hillview Medical Centre")
-    other = PracticeFactory(icb=south, ods_code="B12345", name="Castle Street Surgery")
+    home_place = SubICBLocationFactory(icb=north, code="01A", name="NHS North ICB - Riverside place")
+    neighbour_place = SubICBLocationFactory(icb=north, code="01B", name="NHS North ICB - Hillview place")
+    south_place = SubICBLocationFactory(icb=south, code="02A", name="NHS South ICB - Castle place")
+    home = PracticeFactory(sub_icb_location=home_place, ods_code="A12345", name="Riverside Surgery")
+    neighbour = PracticeFactory(sub_icb_location=neighbour_place, ods_code="A22222", name="Hillview Medical Centre")
+    other = PracticeFactory(sub_icb_location=south_place, ods_code="B12345", name="Castle Street Surgery")
     manager = MembershipFactory(practice=home, role=Role.PRACTICE_MANAGER, user__email="manager@home.example").user
     staff = MembershipFactory(practice=home, role=Role.PRACTICE_STAFF, user__email="staff@home.example").user
     neighbour_manager = MembershipFactory(
@@ -42,6 +49,9 @@ def world(db, default_template):
     ).user
     commissioner = CommissionerMembershipFactory(icb=north, user__email="commissioner@north.example").user
     other_commissioner = CommissionerMembershipFactory(icb=south, user__email="commissioner@south.example").user
+    place_commissioner = PlaceCommissionerMembershipFactory(
+        sub_icb_location=neighbour_place, user__email="commissioner@hillview-place.example"
+    ).user
     admin = UserFactory(email="admin@golive.example", is_staff=True, is_superuser=True)
     emis, tpp = SupplierFactory(name="EMIS"), SupplierFactory(name="TPP")
 
@@ -61,6 +71,9 @@ def world(db, default_template):
     return SimpleNamespace(
         north=north,
         south=south,
+        home_place=home_place,
+        neighbour_place=neighbour_place,
+        south_place=south_place,
         home=home,
         neighbour=neighbour,
         other=other,
@@ -70,6 +83,7 @@ def world(db, default_template):
         other_manager=other_manager,
         commissioner=commissioner,
         other_commissioner=other_commissioner,
+        place_commissioner=place_commissioner,
         admin=admin,
         emis=emis,
         tpp=tpp,

@@ -4,7 +4,7 @@ import factory
 
 from checklists.models import ChecklistTemplate, Migration, Step, TemplateStep, WindowSource
 from go_live.models import CheckResult, CheckRound, DataCheck, Issue, IssueSeverity
-from practices.models import ICB, Membership, Practice, Role, Supplier, User
+from practices.models import ICB, Membership, Practice, Role, SubICBLocation, Supplier, User
 from reconnections.models import MeshChange, MeshPartnerNotice, ThirdPartyLink, ThirdPartyService
 
 
@@ -27,13 +27,25 @@ class ICBFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"NHS Test {n} Integrated Care Board")
 
 
+class SubICBLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubICBLocation
+
+    code = factory.Sequence(lambda n: f"S{n:03d}")
+    name = factory.Sequence(lambda n: f"NHS Test ICB - Place {n}")
+    icb = factory.SubFactory(ICBFactory)
+
+
 class PracticeFactory(factory.django.DjangoModelFactory):
+    """A practice; given a sub-ICB location, its ICB follows it as the services keep it."""
+
     class Meta:
         model = Practice
 
     ods_code = factory.Sequence(lambda n: f"P{n:05d}")
     name = factory.Sequence(lambda n: f"Test Surgery {n}")
-    icb = factory.SubFactory(ICBFactory)
+    sub_icb_location = None
+    icb = factory.LazyAttribute(lambda o: o.sub_icb_location.icb if o.sub_icb_location else ICBFactory())
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -51,6 +63,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Role.PRACTICE_MANAGER
     practice = factory.SubFactory(PracticeFactory)
+
+
+class PlaceCommissionerMembershipFactory(factory.django.DjangoModelFactory):
+    """A commissioner for one sub-ICB location ("place"), not the whole ICB."""
+
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.COMMISSIONER
+    sub_icb_location = factory.SubFactory(SubICBLocationFactory)
 
 
 class CommissionerMembershipFactory(factory.django.DjangoModelFactory):

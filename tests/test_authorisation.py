@@ -68,7 +68,7 @@ def test_every_object_url_is_covered(world):
     assert not missing, f"Add these URL kwargs to tests/test_authorisation.py ids_for(): {missing}"
 
 
-@pytest.mark.parametrize("outsider", ["neighbour_manager", "other_manager", "other_commissioner"])
+@pytest.mark.parametrize("outsider", ["neighbour_manager", "other_manager", "other_commissioner", "place_commissioner"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_other_tenants_get_404_and_change_nothing(client, world, outsider, method):
     ids = ids_for(world)

@@ -59,3 +59,29 @@ def test_seed_demo_puts_riverside_mid_reconnection_and_hillview_switched_off(db,
     assert riverside.mesh_change.partner_notices.filter(told_on__isnull=True).exists()
     hillview = Migration.objects.get(practice__name="Hillview Medical Centre")
     assert set(hillview.third_party_links.values_list("status", flat=True)) == {LinkStatus.SWITCHED_OFF}
+
+
+def test_seed_demo_puts_every_practice_in_a_place_of_its_icb(db, settings):
+    from practices.models import Practice, PracticeSubICBLocation
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    for practice in Practice.objects.select_related("sub_icb_location"):
+        assert practice.sub_icb_location.icb_id == practice.icb_id
+    assert PracticeSubICBLocation.objects.filter(ended_on__isnull=True).count() == Practice.objects.count()
+    place_commissioner = User.objects.get(email="commissioner@rivermouth.example")
+    assert {p.name for p in practices_visible_to(place_commissioner)} == {
+        "Riverside Surgery",
+        "Hillview Medical Centre",
+    }
+
+
+def test_seed_demo_gives_practices_seeded_before_places_existed_their_place(db, settings):
+    from practices.models import Practice
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    Practice.objects.update(sub_icb_location=None)
+    call_command("seed_demo")
+    assert not Practice.objects.filter(sub_icb_location__isnull=True).exists()

@@ -22,7 +22,8 @@ from go_live.models import (
     IssueStatus,
 )
 from golive.core.audit import audit_record
-from practices.models import ICB, Membership, Practice, Role, Supplier, User
+from practices.models import ICB, Membership, Practice, Role, SubICBLocation, Supplier, User
+from practices.services import practice_move
 from reconnections.catalogue import catalogue_load
 from reconnections.models import (
     CutoverRegistrations,
@@ -34,6 +35,7 @@ from reconnections.models import (
 )
 
 DEMO_PASSWORD = "golive-demo-password"
+YEAR = datetime.timedelta(days=365)
 
 SUPPLIERS = [
     ("EMIS", "EMIS Web"),
@@ -45,16 +47,24 @@ SUPPLIERS = [
 
 ICBS = [("QND", "NHS North Demo Integrated Care Board"), ("QSD", "NHS South Demo Integrated Care Board")]
 
-# (ODS code, name, ICB code, old supplier, new supplier, stage, window days)
+# Two places (sub-ICB locations) in each ICB: (code, name, ICB code).
+SUB_ICB_LOCATIONS = [
+    ("D1R", "NHS North Demo ICB - Rivermouth", "QND"),
+    ("D1N", "NHS North Demo ICB - Northgate Vale", "QND"),
+    ("D2O", "NHS South Demo ICB - Oakwood", "QSD"),
+    ("D2H", "NHS South Demo ICB - Harbourside", "QSD"),
+]
+
+# (ODS code, name, sub-ICB location, old supplier, new supplier, stage, window days)
 PRACTICES = [
-    ("A10001", "Riverside Surgery", "QND", "EMIS", "TPP", "live", 45),
-    ("A10002", "Hillview Medical Centre", "QND", "Cegedim", "EMIS", "cutover", 45),
-    ("A10003", "Meadow Lane Surgery", "QND", "Cegedim", "TPP", "planning", 45),
-    ("A10004", "Northgate Health Centre", "QND", "Microtest", "EMIS", "window_ending", 45),
-    ("B20001", "Oakwood Health Centre", "QSD", "TPP", "EMIS", "idp_done", 90),
-    ("B20002", "Beacon Practice", "QSD", "EMIS", "Medicus", "window_ending", 45),
-    ("B20003", "Castle Street Surgery", "QSD", "Cegedim", "EMIS", "finished", 45),
-    ("B20004", "Harbour View Surgery", "QSD", "EMIS", "TPP", "planning", 90),
+    ("A10001", "Riverside Surgery", "D1R", "EMIS", "TPP", "live", 45),
+    ("A10002", "Hillview Medical Centre", "D1R", "Cegedim", "EMIS", "cutover", 45),
+    ("A10003", "Meadow Lane Surgery", "D1N", "Cegedim", "TPP", "planning", 45),
+    ("A10004", "Northgate Health Centre", "D1N", "Microtest", "EMIS", "window_ending", 45),
+    ("B20001", "Oakwood Health Centre", "D2O", "TPP", "EMIS", "idp_done", 90),
+    ("B20002", "Beacon Practice", "D2O", "EMIS", "Medicus", "window_ending", 45),
+    ("B20003", "Castle Street Surgery", "D2H", "Cegedim", "EMIS", "finished", 45),
+    ("B20004", "Harbour View Surgery", "D2H", "EMIS", "TPP", "planning", 90),
 ]
 
 USERS = [
@@ -68,6 +78,7 @@ USERS = [
     ("manager@beacon.example", "Ben Carter", Role.PRACTICE_MANAGER, "B20002"),
     ("commissioner@north.example", "Nina North", Role.COMMISSIONER, "QND"),
     ("commissioner@south.example", "Simon South", Role.COMMISSIONER, "QSD"),
+    ("commissioner@rivermouth.example", "Rowan Rivers", Role.COMMISSIONER, "D1R"),
 ]
 
 
@@ -103,10 +114,22 @@ class Command(BaseCommand):
                 for name, system in SUPPLIERS
             }
             icbs = {code: ICB.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in ICBS}
-            practices = {
-                ods: Practice.objects.get_or_create(ods_code=ods, defaults={"name": name, "icb": icbs[icb]})[0]
-                for ods, name, icb, *_ in PRACTICES
+            places = {
+                code: SubICBLocation.objects.get_or_create(code=code, defaults={"name": name, "icb": icbs[icb]})[0]
+                for code, name, icb in SUB_ICB_LOCATIONS
             }
+            practices = {}
+            for ods, name, place, old, *_ in PRACTICES:
+                practice, _ = Practice.objects.get_or_create(
+                    ods_code=ods,
+                    defaults={"name": name, "icb": places[place].icb, "current_supplier": suppliers[old]},
+                )
+                if practice.sub_icb_location_id is None:
+                    # Practices seeded before places existed get theirs on the next run.
+                    practice = practice_move(
+                        actor=None, practice=practice, sub_icb_location=places[place], on=today - YEAR
+                    )
+                practices[ods] = practice
             for email, full_name, role, where in USERS:
                 user = User.objects.filter(email=email).first()
                 if user is None:
@@ -117,13 +140,15 @@ class Command(BaseCommand):
                         is_staff=role is None,
                         is_superuser=role is None,
                     )
-                if role == Role.COMMISSIONER:
+                if role == Role.COMMISSIONER and where in places:
+                    Membership.objects.get_or_create(user=user, sub_icb_location=places[where], defaults={"role": role})
+                elif role == Role.COMMISSIONER:
                     Membership.objects.get_or_create(user=user, icb=icbs[where], defaults={"role": role})
                 elif role:
                     Membership.objects.get_or_create(user=user, practice=practices[where], defaults={"role": role})
             admin = User.objects.get(email="admin@golive.example")
             created = 0
-            for ods, _name, _icb, old, new, stage, window in PRACTICES:
+            for ods, _name, _place, old, new, stage, window in PRACTICES:
                 practice = practices[ods]
                 if Migration.objects.filter(practice=practice).exists():
                     continue
