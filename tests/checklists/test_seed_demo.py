@@ -71,10 +71,8 @@ def test_seed_demo_puts_every_practice_in_a_place_of_its_icb(db, settings):
         assert practice.sub_icb_location.icb_id == practice.icb_id
     assert PracticeSubICBLocation.objects.filter(ended_on__isnull=True).count() == Practice.objects.count()
     place_commissioner = User.objects.get(email="commissioner@rivermouth.example")
-    assert {p.name for p in practices_visible_to(place_commissioner)} == {
-        "Riverside Surgery",
-        "Hillview Medical Centre",
-    }
+    visible = {practice.name for practice in practices_visible_to(place_commissioner)}
+    assert visible == {"Riverside Surgery", "Hillview Medical Centre"}
 
 
 def test_seed_demo_gives_practices_seeded_before_places_existed_their_place(db, settings):
