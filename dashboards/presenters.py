@@ -157,8 +157,8 @@ def places_table(rows: list[dict], params: QueryDict) -> dict | None:
     numeric = [("total", "Migrations"), ("in_flight", "In progress"), ("red", "Red"), ("amber", "Amber")]
     numeric.append(("green", "Green"))
     return {
-        "caption": "Migrations by sub-ICB location",
-        "captionSize": "m",
+        # The section's heading says what the table is; screen readers get the caption too.
+        "caption": {"text": "Migrations by sub-ICB location", "classes": "nhsuk-u-visually-hidden"},
         "firstCellIsHeader": True,
         "responsive": True,
         "head": [{"text": "Sub-ICB location"}] + [{"text": label, "format": "numeric"} for _, label in numeric],
