@@ -39,6 +39,36 @@ def audit_record(
     )
 
 
+def audit_record_many(*, actor, entries: list[dict], batch_size: int = 1000) -> int:
+    """Write many AuditEvents in a few INSERTs, for bulk changes (an ODS import changes thousands of practices).
+
+    Each entry holds the keyword arguments of audit_record except `actor`: `action`, `obj`, and optionally
+    `before`, `after`, `reason`, `practice_id`, `migration_id`. Returns the number of events written.
+    Refuses to run outside a transaction, as audit_record does.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside transaction.atomic() with the changes it records.")
+    events = [
+        AuditEvent(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=getattr(actor, "email", None) or SYSTEM_ACTOR,
+            action=entry["action"],
+            object_type=entry["obj"]._meta.label,
+            object_id=str(entry["obj"].pk),
+            object_label=str(entry["obj"])[:300],
+            practice_id=entry.get("practice_id"),
+            migration_id=entry.get("migration_id"),
+            before=entry.get("before"),
+            after=entry.get("after"),
+            reason=entry.get("reason", ""),
+        )
+        for entry in entries
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)
+
+
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     """Keep only the keys whose values differ, so audit rows show the change and nothing else."""
     keys = [key for key in after if before.get(key) != after.get(key)]
