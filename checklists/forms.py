@@ -87,6 +87,17 @@ class MigrationCreateForm(BaseForm, KeyDatesMixin):
         super().__init__(*args, **kwargs)
         self.fields["practice"].queryset = practices
 
+    @staticmethod
+    def initial_for(practice) -> dict:
+        """Start from this practice, its current clinical system (from the ODS supplier import) as the old supplier.
+
+        The hook for any page that knows the practice first (a practice search, a wave): pass its result as
+        `initial`. None gives an empty form.
+        """
+        if practice is None:
+            return {}
+        return {"practice": practice.pk, "old_supplier": practice.current_supplier_id}
+
     def clean(self):
         cleaned = super().clean()
         old, new = cleaned.get("old_supplier"), cleaned.get("new_supplier")

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,9 +101,17 @@ def migration_create(
     read_only_window_source: str,
     template: ChecklistTemplate | None = None,
 ) -> Migration:
-    """Create a migration and its checklist, every step's due date worked out from the key dates."""
+    """Create a migration and its checklist, every step's due date worked out from the key dates.
+
+    Raises PermissionDenied unless the user manages the practice, and ValidationError for a practice that is
+    not open (ODS lists it as closed, dormant or proposed: it stays for history but starts no migration).
+    """
     if not can_manage_migration(user, practice):
         raise PermissionDenied("Only the practice manager or the ICB's commissioners can create a migration.")
+    if not practice.is_open:
+        raise ValidationError(
+            f"{practice.name} is {practice.get_status_display().lower()}: it cannot start a migration"
+        )
     template = template or ChecklistTemplate.objects.filter(is_default=True).first() or template_load_default()
     with transaction.atomic():
         migration = Migration.objects.create(

@@ -50,17 +50,22 @@ def home(request):
         "checklists/home.html",
         {
             "page": page,
-            "can_create": practices_user_can_manage(request.user).exists(),
+            "can_create": practices_user_can_manage(request.user).accepting_new_migrations().exists(),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def migration_create(request):
-    practices = practices_user_can_manage(request.user).select_related("icb")
+    # Closed, dormant and proposed practices stay for history but start no migration.
+    practices = practices_user_can_manage(request.user).accepting_new_migrations().select_related("icb")
     if not practices.exists():
         raise PermissionDenied("Only practice managers and commissioners can create migrations.")
-    form = MigrationCreateForm(request.POST or None, practices=practices)
+    form = MigrationCreateForm(
+        request.POST or None,
+        practices=practices,
+        initial=MigrationCreateForm.initial_for(_practice_to_prefill(request, practices)),
+    )
     if request.method == "POST" and form.is_valid():
         migration = services.migration_create(user=request.user, **form.cleaned_data)
         messages.success(request, f"Migration created with {migration.steps.count()} checklist steps")
@@ -70,6 +75,15 @@ def migration_create(request):
             return redirect(next_pages[0].url(migration.pk))
         return redirect("checklists:migration", pk=migration.pk)
     return render(request, "checklists/migration_create.html", {"form": form})
+
+
+def _practice_to_prefill(request, practices):
+    """The practice the form starts with: `?practice=<id>` when it is one of the user's, or their only one."""
+    chosen = request.GET.get("practice", "")
+    if chosen.isdigit():
+        return practices.select_related(None).filter(pk=int(chosen)).first()
+    only = list(practices.select_related(None)[:2])
+    return only[0] if len(only) == 1 else None
 
 
 def migration_detail(request, pk):

@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from . import services
+from .forms import ODS_UPLOAD_MAX_BYTES, ODS_UPLOAD_MAX_MB, ODS_UPLOAD_TOO_BIG, OdsImportForm
 from .models import ICB, Membership, Practice, PracticeSubICBLocation, Region, SubICBLocation, Supplier, User
+from .ods import OdsFileRefused
+from .ods_import import describe, ods_import
 
 
 class MembershipInline(admin.TabularInline):
@@ -108,6 +114,50 @@ class PracticeAdmin(admin.ModelAdmin):
     list_select_related = ["icb", "sub_icb_location", "current_supplier"]
     autocomplete_fields = ["icb", "sub_icb_location"]
     inlines = [SubICBHistoryInline]
+    change_list_template = "admin/practices/practice/change_list.html"
+
+    def get_urls(self):
+        upload = path("import-ods/", self.admin_site.admin_view(self.import_ods_view), name="practices_import_ods")
+        return [upload, *super().get_urls()]
+
+    def import_ods_view(self, request):
+        """Upload an epraccur file (and optionally a supplier CSV) and import it as the command does."""
+        if not request.user.has_perms(["practices.add_practice", "practices.change_practice"]):
+            raise PermissionDenied("Importing practices needs permission to add and change practices.")
+        summary, refused, too_big = None, [], False
+        # Refuse an oversized upload before reading it: two files at the limit, and room for the form around them.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > 2 * ODS_UPLOAD_MAX_BYTES + 64 * 1024:
+            form, too_big = OdsImportForm(), True
+        else:
+            form = OdsImportForm(request.POST, request.FILES) if request.method == "POST" else OdsImportForm()
+        if request.method == "POST" and not too_big and form.is_valid():
+            summary, refused = self._import(request, form)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import GP practices from ODS",
+            "form": form,
+            "too_big": ODS_UPLOAD_TOO_BIG if too_big else "",
+            "max_mb": ODS_UPLOAD_MAX_MB,
+            "refused": refused,
+            "summary": summary.report() if summary else None,
+        }
+        return TemplateResponse(request, "admin/practices/practice/import_ods.html", context)
+
+    def _import(self, request, form):
+        epraccur_file, supplier_file = form.cleaned_data["epraccur"], form.cleaned_data["suppliers"]
+        epraccur = epraccur_file.read()
+        suppliers = supplier_file.read() if supplier_file else None
+        source = "admin upload of " + describe(epraccur_file.name, epraccur)
+        if supplier_file:
+            source += " and " + describe(supplier_file.name, suppliers)
+        try:
+            summary = ods_import(
+                epraccur=epraccur, suppliers=suppliers, actor=request.user, source=source, today=timezone.localdate()
+            )
+        except OdsFileRefused as refusal:
+            return None, refusal.errors
+        return summary, []
 
     def save_model(self, request, obj, form, change):
         """A new sub-ICB location is a move from today (history kept); other fields save as usual."""
