@@ -38,12 +38,14 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "status"]
+    readonly_fields = ["ods_name"]  # ODS's own text: the import compares against it
     search_fields = ["code", "name"]
 
 
 @admin.register(ICB)
 class ICBAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "region", "status"]
+    readonly_fields = ["ods_name"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
     list_select_related = ["region"]
@@ -52,6 +54,7 @@ class ICBAdmin(admin.ModelAdmin):
 @admin.register(SubICBLocation)
 class SubICBLocationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "icb", "status"]
+    readonly_fields = ["ods_name"]
     list_filter = ["icb"]
     search_fields = ["code", "name"]
     list_select_related = ["icb"]
@@ -109,6 +112,8 @@ class PracticeAdminForm(forms.ModelForm):
 class PracticeAdmin(admin.ModelAdmin):
     form = PracticeAdminForm
     list_display = ["ods_code", "name", "sub_icb_location", "icb", "status", "current_supplier"]
+    # ODS's own name: the import renames a practice only when this changes, so it is not edited here.
+    readonly_fields = ["ods_name"]
     list_filter = ["status", "icb"]
     search_fields = ["ods_code", "name", "ods_name"]
     list_select_related = ["icb", "sub_icb_location", "current_supplier"]
