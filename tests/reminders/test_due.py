@@ -196,3 +196,19 @@ def test_reminders_start_at_seven_in_the_morning_london_time(world, queued, sett
     with time_machine.travel(instant, tick=False):
         reminders_sweep()
     assert Reminder.objects.filter(kind=Kind.READ_ONLY_WINDOW, for_date=local_day).exists() is made
+
+
+def test_place_commissioner_gets_the_weekly_digest_for_their_place(world):
+    monday = datetime.date(2027, 2, 22)  # both migrations go live on 1 March 2027, next week
+    assert _kinds_for(world.place_commissioner, monday, Kind.COMMISSIONER_WEEKLY) == [(Kind.COMMISSIONER_WEEKLY, None)]
+
+
+def test_place_commissioner_gets_no_weekly_digest_for_another_place(world):
+    from reminders.selectors import commissioner_week
+
+    monday = datetime.date(2026, 6, 1)
+    _close_all_steps(world.neighbour_migration)  # nothing to report in the neighbour's place …
+    world.migration.steps.update(status=StepStatus.TODO, critical=True, due_date=datetime.date(2026, 5, 1))
+    assert _kinds_for(world.commissioner, monday, Kind.COMMISSIONER_WEEKLY)  # … while home's place has plenty
+    assert not _kinds_for(world.place_commissioner, monday, Kind.COMMISSIONER_WEEKLY)
+    assert not commissioner_week(world.place_commissioner, monday)
