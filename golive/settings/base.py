@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "csp",
     "golive.core",
     "practices",
+    "accounts",
     "checklists",
     "go_live",
     "reconnections",
@@ -108,8 +109,34 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# One counter per account however the address is typed ("Manager@…", " manager@… "): sign-in finds users
+# case-insensitively, so axes must count against the account it would find (accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0)
+
+# The real client address, through django-ipware. TRUSTED_PROXY_COUNT is the number of reverse proxies in
+# front of Django that each append the address they received the request from to X-Forwarded-For (1 for one
+# TLS-terminating load balancer; 0 when browsers connect to Django directly, as in development). Trust only
+# what our own proxies wrote: the right-most TRUSTED_PROXY_COUNT entries. Anything a client put further left
+# is ignored, so a forged X-Forwarded-For cannot buy a fresh failure counter.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+
+def client_address_settings(trusted_proxy_count: int) -> tuple[tuple[str, ...], int | None]:
+    """(AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT) for this many trusted proxies."""
+    if trusted_proxy_count <= 0:
+        # No proxy: every forwarding header is the client's own word. Read only the socket's address.
+        return ("REMOTE_ADDR",), None
+    # ipware counts the proxies *listed* after the client; the nearest proxy is REMOTE_ADDR and is not listed.
+    return ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"), trusted_proxy_count - 1
+
+
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_settings(TRUSTED_PROXY_COUNT)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Strict mode would drop a chain longer than expected (a client behind its own forwarding proxy, or a forged
+# header) to REMOTE_ADDR, the load balancer's address, which every such client would then share. Not strict,
+# ipware still picks the entry our proxies wrote.
+IPWARE_STRICT = False
 
 # Content Security Policy: no inline script except the one nonce'd line that marks js-enabled.
 CONTENT_SECURITY_POLICY = {

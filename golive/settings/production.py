@@ -7,6 +7,10 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Required: too low and every user shares the load balancer's address (anyone can lock anyone out); too high
+# and a forged X-Forwarded-For buys unlimited guesses (docs/deploy.md).
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT"))
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = client_address_settings(TRUSTED_PROXY_COUNT)  # noqa: F405
 
 SECURE_SSL_REDIRECT = True
 # TLS ends at the load balancer, which overwrites this header (docs/deploy.md).
