@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import require_recent_second_factor
 from checklists.selectors import migration_get_for_user
 from golive.core.panels import panels_for
 from practices.selectors import can_work_checklist, practice_members
@@ -65,6 +66,7 @@ def _signed_message(sign_off) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@require_recent_second_factor(minutes=15)  # a sign-off (or its correction) asks for a fresh code (issue 13)
 def go_live_sign_off(request, pk):
     migration = migration_get_for_user(request.user, pk)
     if not services.can_sign_off_go_live(request.user, migration.practice):

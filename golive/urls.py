@@ -2,20 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import PasswordResetView, SignInView
 from checklists.views import home
-from practices.forms import EmailAuthenticationForm, NHSPasswordResetForm
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=NHSPasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -25,6 +21,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("", include("accounts.urls")),
     path("", include("checklists.urls")),
     path("", include("go_live.urls")),
     path("", include("reconnections.urls")),

@@ -2,7 +2,12 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.middleware import TWO_FACTOR_STATE_KEY, TwoFactorState
+from accounts.two_factor import VERIFIED_AT_SESSION_KEY, second_factor_required
 from checklists.services import migration_create, template_load_default
 from practices.models import Role
 from tests.factories import (
@@ -94,11 +99,29 @@ def world(db, default_template):
     )
 
 
+def sign_in_verified(client, user):
+    """Sign the test client in as `user` with a second factor entered just now (an authenticator app device
+    is made if the user has none), as administrators and commissioners must be before any page."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
+    session[TWO_FACTOR_STATE_KEY] = TwoFactorState.VERIFY
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """Log the test client in as a user: `client_for(world.manager)`."""
+    """Log the test client in as a user: `client_for(world.manager)`. Administrators and commissioners get a
+    second factor, verified now (sign_in_verified); tests of two-factor sign-in itself use force_login."""
 
     def login(user):
+        if second_factor_required(user):
+            return sign_in_verified(client, user)
         client.force_login(user)
         return client
 

@@ -18,7 +18,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.VerifiedAdminConfig",  # django.contrib.admin, open only with a verified second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "golive.core",
     "practices",
     "accounts",
@@ -42,11 +45,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -70,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "golive.core.context_processors.service",
                 "golive.core.context_processors.navigation",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -159,12 +168,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # ASVS 6.2.11: not mostly "nhs", "golive", the user's practice names and ODS codes (RELIABILITY.md §1.2).
+    {"NAME": "accounts.password_validation.ContextWordsValidator"},
 ]
 
-# Staff on shared NHS desktops: a short idle timeout, refreshed on each request.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+# Password reset requests, counted on the shared cache by django-ratelimit (decision 0011). Per client: the
+# real address behind the trusted proxies, as sign-in counts it. Per address: whatever account it names.
+PASSWORD_RESET_RATE_PER_CLIENT = env_str("PASSWORD_RESET_RATE_PER_CLIENT", "20/h")
+PASSWORD_RESET_RATE_PER_ADDRESS = env_str("PASSWORD_RESET_RATE_PER_ADDRESS", "5/h")
+RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
+
+# Sessions (decision 0010; ASVS 7.3.1/7.3.2). Staff share NHS desktops: signed out after SESSION_IDLE_TIMEOUT_MINUTES
+# without a request (warned SESSION_TIMEOUT_WARNING_SECONDS before, with "Stay signed in"), and after
+# SESSION_ABSOLUTE_TIMEOUT_HOURS whatever the activity. accounts.middleware.SessionLimitsMiddleware enforces both;
+# the stored session also expires at the absolute limit, and the cookie ends when the browser closes.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12)
+SESSION_TIMEOUT_WARNING_SECONDS = 120
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
+
+# Two-factor sign-in (django-otp, decision 0009). The issuer names GoLive in the user's authenticator app.
+OTP_TOTP_ISSUER = "GoLive"
+
+# Browser features no GoLive page uses, switched off for the page and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -18,3 +18,7 @@ DASHBOARD_CACHE_SECONDS = 0
 # signing off at the same instant) could not run. On a file, IMMEDIATE transactions queue as in production.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-golive.sqlite3")}  # noqa: F405
+
+# Rate-limit counters live in the shared cache (Redis in CI): a fresh prefix per run, so counts from an earlier
+# run on the same Redis database never leak into this one.
+RATELIMIT_CACHE_PREFIX = f"rl-test-{__import__('uuid').uuid4().hex[:8]}:"

@@ -1,10 +1,18 @@
 """Playwright on Debian's Chromium against a live server, with axe-core on every page visited."""
 
 import os
+import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
+
+from accounts.two_factor import second_factor_required
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in fixtures are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -94,9 +102,39 @@ def browser_page(chromium, live_server):
     assert not accessible.console_errors, f"Console errors (CSP violations, script errors): {accessible.console_errors}"
 
 
-def sign_in(browser: AccessiblePage, email: str, password: str):
+def current_code(device) -> str:
+    """The code the device's authenticator app shows now, or the next step's if this step's was used already
+    (django-otp accepts one step of drift, so tests never wait 30 seconds for a fresh code)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():06d}"
+
+
+def enter_code(browser: AccessiblePage, code: str):
+    browser.page.get_by_label("Security code").fill(code)
+    with browser.page.expect_navigation():
+        browser.page.get_by_role("button", name="Continue").click()
+    browser.assert_accessible()
+
+
+def sign_in_with_password(browser: AccessiblePage, email: str, password: str):
     browser.goto("/sign-in/")
     browser.page.get_by_label("Email address").fill(email)
     browser.page.get_by_label("Password").fill(password)
-    browser.page.get_by_role("button", name="Sign in").click()
+    with browser.page.expect_navigation():
+        browser.page.get_by_role("button", name="Sign in").click()
     browser.assert_accessible()
+
+
+def sign_in(browser: AccessiblePage, email: str, password: str):
+    """Sign in as a user would, entering the code from their authenticator app when asked. Administrators and
+    commissioners are given an app first (test_sign_in_journey covers setting one up through the pages)."""
+    user = get_user_model().objects.get(email=email)
+    if second_factor_required(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    sign_in_with_password(browser, email, password)
+    if urlparse(browser.page.url).path == reverse("accounts:verify"):
+        enter_code(browser, current_code(TOTPDevice.objects.get(user=user, confirmed=True)))

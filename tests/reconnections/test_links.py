@@ -310,9 +310,9 @@ def test_tracker_page_query_count_does_not_grow_with_links(client, world, django
     assert len(few) <= 10
 
 
-def test_migration_page_shows_links_still_to_reconnect_and_registrations(client, world, link):
+def test_migration_page_shows_links_still_to_reconnect_and_registrations(client_for, world, link):
     CutoverRegistrations.objects.create(migration=world.migration, waiting=7, registered=3)
-    client.force_login(world.commissioner)
+    client = client_for(world.commissioner)
     content = client.get(reverse("checklists:migration", args=[world.migration.pk])).content.decode()
     # Before cutover the link is still in use: it is waiting to be switched off, not to be reconnected.
     assert "1 of 1 still to switch off for cutover." in content
@@ -463,8 +463,8 @@ def test_unknown_move_is_404(client, world, link):
     assert client.get(url).status_code == 404
 
 
-def test_commissioner_can_read_the_tracker_but_not_change_it(client, world, link):
-    client.force_login(world.commissioner)
+def test_commissioner_can_read_the_tracker_but_not_change_it(client_for, world, link):
+    client = client_for(world.commissioner)
     assert client.get(reverse("reconnections:links", args=[world.migration.pk])).status_code == 200
     assert client.get(reverse("reconnections:link", args=[world.migration.pk, link.pk])).status_code == 200
     url = reverse("reconnections:link_move", args=[world.migration.pk, link.pk, "tell"])

@@ -135,6 +135,9 @@ def header_params(context: template.Context) -> dict[str, Any]:
         if items:
             params["navigation"] = {"items": items, "ariaLabel": "Menu"}
         account: list[dict[str, Any]] = [{"text": getattr(user, "email", "") or str(user), "icon": True}]
+        account_page = _reverse("accounts:account")
+        if account_page:
+            account[0]["href"] = account_page
         logout = _reverse("logout")
         csrf_token = context.get("csrf_token")
         if logout and csrf_token:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_app_device_give
 from checklists.models import Migration, StepStatus, WindowSource
 from checklists.scheduling import add_working_days
 from checklists.services import migration_create, template_load_default
@@ -146,6 +147,9 @@ class Command(BaseCommand):
                     Membership.objects.get_or_create(user=user, icb=icbs[where], defaults={"role": role})
                 elif role:
                     Membership.objects.get_or_create(user=user, practice=practices[where], defaults={"role": role})
+                if role in (None, Role.COMMISSIONER):
+                    # They must use two-factor sign-in: a known demo secret lets anyone try them (README).
+                    demo_app_device_give(user)
             admin = User.objects.get(email="admin@golive.example")
             created = 0
             for ods, _name, _place, old, new, stage, window in PRACTICES:
