@@ -48,6 +48,7 @@ def golive_environment() -> dict:
         "DATABASE_URL": f"{PG}/{GOLIVE_DB}",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUSTED_PROXY_COUNT": "1",
         "GOLIVE_VAR_DIR": str(ROOT / "var" / "bench"),
         "REDIS_URL": "",
         "LOG_LEVEL": "WARNING",

@@ -182,7 +182,17 @@ def practice_manager_migration() -> int:
 
 
 def session_cookie_value(email: str) -> str:
-    """A signed-in session for a bench user, made directly (the bench measures pages, not sign-in)."""
+    """A signed-in session for a bench user, made directly (the bench measures pages, not sign-in). Administrators
+    and commissioners get an authenticator app and a session that has entered a code, as they must."""
+    import time
+
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.middleware import TWO_FACTOR_STATE_KEY, TwoFactorState
+    from accounts.sessions import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
+    from accounts.two_factor import VERIFIED_AT_SESSION_KEY, second_factor_required
     from practices.models import User
 
     user = User.objects.get(email=email)
@@ -190,6 +200,13 @@ def session_cookie_value(email: str) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SIGNED_IN_AT_KEY] = session[LAST_ACTIVITY_KEY] = int(time.time())
+    session[TWO_FACTOR_STATE_KEY] = TwoFactorState.OPTIONAL
+    if second_factor_required(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Bench"})
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
+        session[TWO_FACTOR_STATE_KEY] = TwoFactorState.VERIFY
     session.set_expiry(60 * 60 * 4)
     session.save()
     return session.session_key
