@@ -187,7 +187,7 @@ def test_replacing_an_app_needs_a_code_from_the_old_one(client, world):
 
 
 def _sign_off_url(world):
-    return reverse("checklists:go_live_sign_off", args=[world.migration.pk])
+    return reverse("go_live:go_live_sign_off", args=[world.migration.pk])
 
 
 def test_a_sign_off_asks_again_for_a_code_older_than_15_minutes(client, world, traveller):

@@ -85,7 +85,7 @@ def test_commissioner_sets_up_an_app_then_signs_in_with_a_code_that_cannot_be_re
 def test_manager_is_asked_for_a_fresh_code_before_signing_off(transactional_db, world, browser_page):
     page = browser_page.page
     device = TOTPDevice.objects.create(user=world.manager, name="Phone", confirmed=True)
-    sign_off = reverse("checklists:go_live_sign_off", args=[world.migration.pk])
+    sign_off = reverse("go_live:go_live_sign_off", args=[world.migration.pk])
     with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=True) as traveller:
         sign_in_with_password(browser_page, world.manager.email, PASSWORD)
         enter_code(browser_page, current_code(device))
