@@ -204,7 +204,7 @@ def test_a_sign_off_within_15_minutes_of_a_code_is_not_asked_again(client, world
 
 
 def test_a_stale_sign_off_post_saves_nothing_and_asks_for_a_code(client, world, traveller):
-    from checklists.models import GoLiveSignOff
+    from go_live.models import GoLiveSignOff
 
     sign_in_verified(client, world.manager)
     traveller.shift(datetime.timedelta(minutes=20))

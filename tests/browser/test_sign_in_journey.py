@@ -72,6 +72,17 @@ def test_commissioner_sets_up_an_app_then_signs_in_with_a_code_that_cannot_be_re
         enter_code(browser_page, code)
         expect(page.get_by_role("link", name="Dashboards")).to_be_visible()
 
+        # Your account, from the header: two-factor is on and cannot be turned off by a commissioner.
+        with page.expect_navigation():
+            page.get_by_role("link", name=world.commissioner.email).click()
+        browser_page.assert_accessible()
+        expect(page.locator(".nhsuk-summary-list")).to_contain_text("On")
+        expect(page.get_by_role("link", name="Turn off two-factor sign-in")).to_have_count(0)
+        with page.expect_navigation():
+            page.get_by_role("link", name="Backup codes (10 left)").click()
+        browser_page.assert_accessible()
+        expect(page.get_by_role("button", name="Make new backup codes")).to_be_visible()
+
         # The same code, replayed in another browser session: refused.
         with page.expect_navigation():
             page.get_by_role("button", name="Sign out").click()
@@ -80,6 +91,19 @@ def test_commissioner_sets_up_an_app_then_signs_in_with_a_code_that_cannot_be_re
         enter_code(browser_page, code)
         expect(page).to_have_title(re.compile("^Error: "))
         expect(page.locator(".nhsuk-error-summary")).to_contain_text("Each code works once")
+
+        # No phone: a backup code gets in, once.
+        with page.expect_navigation():
+            page.get_by_role("link", name="Use a backup code instead").click()
+        browser_page.assert_accessible()
+        backup = world.commissioner.staticdevice_set.get().token_set.first().token
+        page.get_by_label("Backup code").fill(backup)
+        traveller_pause = datetime.timedelta(seconds=5)  # past the throttle the replayed code started
+        with time_machine.travel(datetime.datetime.now(datetime.UTC) + traveller_pause):
+            with page.expect_navigation():
+                page.get_by_role("button", name="Continue").click()
+            browser_page.assert_accessible()
+        expect(page.get_by_role("link", name="Dashboards")).to_be_visible()
 
 
 def test_manager_is_asked_for_a_fresh_code_before_signing_off(transactional_db, world, browser_page):
