@@ -1,6 +1,6 @@
 """Password reset that gives nothing away: the same answer, in about the same time, whether or not an account
 exists (the lookup and the email happen in a Celery task after the response), and rate-limited per address and
-per client with django-ratelimit on the shared cache (decision 0011)."""
+per client with django-ratelimit on the shared cache (decision 0013)."""
 
 from __future__ import annotations
 

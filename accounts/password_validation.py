@@ -22,8 +22,9 @@ def context_words(user) -> set[str]:
         return words
     texts = [getattr(user, "full_name", "") or "", getattr(user, "email", "") or ""]
     if getattr(user, "pk", None):
-        for membership in user.memberships.select_related("practice__icb", "icb"):
-            for place in (membership.practice, membership.icb, getattr(membership.practice, "icb", None)):
+        for membership in user.memberships.select_related("practice__icb", "icb", "sub_icb_location"):
+            places = (membership.practice, membership.icb, membership.sub_icb_location)
+            for place in (*places, getattr(membership.practice, "icb", None)):
                 if place is not None:
                     texts += [place.name, getattr(place, "ods_code", ""), getattr(place, "code", "")]
     for text in texts:

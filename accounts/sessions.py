@@ -1,5 +1,5 @@
 """Session limits: signed out after a spell of inactivity (idle) and after a fixed time whatever the activity
-(absolute), with the reason shown on the sign-in page (decision 0010; OWASP ASVS 7.3.1, 7.3.2).
+(absolute), with the reason shown on the sign-in page (decision 0012; OWASP ASVS 7.3.1, 7.3.2).
 
 Times are kept in the session as whole seconds since the epoch (sessions are JSON). Activity is written at most
 once every ACTIVITY_WRITE_SECONDS, so a burst of page views costs one session write, not one each; the idle

@@ -1,4 +1,4 @@
-"""Two-factor sign-in on django-otp: a TOTP authenticator app, with single-use backup codes (decision 0009).
+"""Two-factor sign-in on django-otp: a TOTP authenticator app, with single-use backup codes (decision 0011).
 
 Who must use it: administrators (staff or superusers) and commissioners (anyone with a commissioner
 membership). Everyone else may turn it on from their account page. A session counts as verified once a code

@@ -172,13 +172,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.ContextWordsValidator"},
 ]
 
-# Password reset requests, counted on the shared cache by django-ratelimit (decision 0011). Per client: the
+# Password reset requests, counted on the shared cache by django-ratelimit (decision 0013). Per client: the
 # real address behind the trusted proxies, as sign-in counts it. Per address: whatever account it names.
 PASSWORD_RESET_RATE_PER_CLIENT = env_str("PASSWORD_RESET_RATE_PER_CLIENT", "20/h")
 PASSWORD_RESET_RATE_PER_ADDRESS = env_str("PASSWORD_RESET_RATE_PER_ADDRESS", "5/h")
 RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
 
-# Sessions (decision 0010; ASVS 7.3.1/7.3.2). Staff share NHS desktops: signed out after SESSION_IDLE_TIMEOUT_MINUTES
+# Sessions (decision 0012; ASVS 7.3.1/7.3.2). Staff share NHS desktops: signed out after SESSION_IDLE_TIMEOUT_MINUTES
 # without a request (warned SESSION_TIMEOUT_WARNING_SECONDS before, with "Stay signed in"), and after
 # SESSION_ABSOLUTE_TIMEOUT_HOURS whatever the activity. accounts.middleware.SessionLimitsMiddleware enforces both;
 # the stored session also expires at the absolute limit, and the cookie ends when the browser closes.
@@ -190,7 +190,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 
-# Two-factor sign-in (django-otp, decision 0009). The issuer names GoLive in the user's authenticator app.
+# Two-factor sign-in (django-otp, decision 0011). The issuer names GoLive in the user's authenticator app.
 OTP_TOTP_ISSUER = "GoLive"
 
 # Browser features no GoLive page uses, switched off for the page and anything it embeds.

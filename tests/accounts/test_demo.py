@@ -17,7 +17,12 @@ def seeded(db, settings):
 
 def test_seeded_administrator_and_commissioners_have_the_demo_app(seeded):
     with_app = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__email", flat=True))
-    assert with_app == {"admin@golive.example", "commissioner@north.example", "commissioner@south.example"}
+    assert with_app == {
+        "admin@golive.example",
+        "commissioner@north.example",
+        "commissioner@south.example",
+        "commissioner@rivermouth.example",
+    }
 
 
 def test_the_demo_code_is_accepted_by_the_seeded_device(seeded):
