@@ -160,6 +160,7 @@ def set_up(request):
             "form": form,
             "details": two_factor.set_up_details(device),
             "required": two_factor.second_factor_required(user),
+            "replacing": two_factor.has_second_factor(user),
             "next": _next_url(request),
         },
     )

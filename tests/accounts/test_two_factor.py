@@ -284,3 +284,16 @@ def test_the_pages_open_before_the_second_factor_are_only_those_that_get_it(clie
     _sign_in(client, world.commissioner)
     for name in ("accounts:account", "accounts:backup_codes", "accounts:turn_off", "reminders:my_tasks"):
         assert client.get(reverse(name))["Location"].startswith(reverse("accounts:set_up")), name
+
+
+def test_moving_to_a_new_phone_replaces_the_old_app_and_backup_codes(client, world, traveller):
+    sign_in_verified(client, world.commissioner)
+    old_codes = two_factor.backup_codes_replace(world.commissioner)
+    page = client.get(reverse("accounts:set_up")).content.decode()
+    assert "This moves two-factor sign-in to a new phone" in page
+    new_device = TOTPDevice.objects.get(user=world.commissioner, confirmed=False)
+    client.post(reverse("accounts:set_up"), {"code": code_for(new_device)})
+    assert list(TOTPDevice.objects.filter(user=world.commissioner).values_list("pk", "confirmed")) == [
+        (new_device.pk, True)
+    ]
+    assert not StaticToken.objects.filter(token__in=old_codes).exists()
