@@ -58,7 +58,10 @@ format: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Benchmark pages against the floor (needs PostgreSQL)
+bench: install ## Benchmark pages against the floor, scale-out and reminders (PostgreSQL, redis-server, wrk)
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk from Debian (apt-get, as root)"; \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+	  || echo "Could not install wrk: the bench falls back to its Python load client (it says so)"; }
 	$(BIN)/python -m bench
 
 clean: ## Remove local state (database, broker folders)

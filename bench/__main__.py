@@ -1,23 +1,36 @@
-"""`make bench`: seed national scale, then measure GoLive's pages against the floor in one run (about 3 minutes).
+"""`make bench`: GoLive's pages against the floor at national scale and at 4×, the scale-out proof, reminders.
 
-Databases on the same PostgreSQL server: golive_bench for GoLive, golive_bench_floor for the floor (the floor
-migrates Django's own auth app, whose user table GoLive swaps out, so the two cannot share one schema).
-BENCH_PG_URL overrides the server (default postgres://root@127.0.0.1:5432).
+    python -m bench [--skip-4x] [--skip-scaleout] [--skip-reminders]
+
+PostgreSQL databases on one server (BENCH_PG_URL, default postgres://root@127.0.0.1:5432), named from
+BENCH_DB_PREFIX (default golive_bench): PREFIX (national seed), PREFIX_4x, PREFIX_floor (the floor migrates
+Django's own auth app, whose user table GoLive swaps out, so it cannot share a schema), PREFIX_reminders.
+Seeds are made once and reused while bench/seed.py is unchanged. Redis: a private redis-server on a free port,
+started and stopped here (one database number per part, so no part sees another's cache).
+GoLive runs as deployed: golive.settings.production, DEBUG off, PostgreSQL, sessions and cache on Redis, a
+bench-only SECRET_KEY; the load sends X-Forwarded-Proto: https as the load balancer does.
+Prints one table and writes bench/results.json.
 """
 
+import argparse
+import json
 import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import psycopg2
 
+from bench import load, results
+
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG_URL", "postgres://root@127.0.0.1:5432")
-GOLIVE_DB, FLOOR_DB = "golive_bench", "golive_bench_floor"
-RATIO_TARGET = 0.5
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "golive_bench")
+FLOOR_PORT = 8999
+GROWTH_LIMIT = 0.20  # an ICB-scoped page may take at most 20 % longer at the 4× seed (issue 14): reported only
 
 
 def floor_dir() -> Path:
@@ -40,125 +53,140 @@ def ensure_database(name: str) -> None:
     connection.close()
 
 
-def golive_environment() -> dict:
-    """Production settings, DEBUG off; TLS is pretended by the X-Forwarded-Proto header the load sends."""
+def golive_environment(redis_url: str) -> dict:
+    """As deployed: production settings, DEBUG off, PostgreSQL, Redis; only the secret and hosts are bench's own."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "golive.settings.production",
-        "DATABASE_URL": f"{PG}/{GOLIVE_DB}",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TRUSTED_PROXY_COUNT": "1",
+        "CSRF_TRUSTED_ORIGINS": "https://127.0.0.1",
         "GOLIVE_VAR_DIR": str(ROOT / "var" / "bench"),
-        "REDIS_URL": "",
+        "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
+        "BENCH_FLOOR_PORT": str(FLOOR_PORT),
+        "BENCH_PG_URL": PG,
+        "PYTHONPATH": str(ROOT),
     }
 
 
+def run_part(module: str, args: list[str], env: dict) -> dict:
+    """Run `python -m module args --json FILE` and return what it wrote."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    subprocess.run([sys.executable, "-m", module, *args, "--json", str(out)], cwd=ROOT, env=env, check=True)  # noqa: S603
+    try:
+        return json.loads(out.read_text())
+    finally:
+        out.unlink()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-4x", action="store_true", help="do not measure the 4× seed")
+    parser.add_argument("--skip-scaleout", action="store_true")
+    parser.add_argument("--skip-reminders", action="store_true")
+    args = parser.parse_args()
     started = time.monotonic()
-    for name in (GOLIVE_DB, FLOOR_DB):
-        ensure_database(name)
-    env = golive_environment()
+    load_before = results.load_average()
+    print(f"Load average before: {load_before}; load tool: {load.load_tool()}")
+    if load.load_tool() != "wrk":
+        print("wrk is not installed (make bench installs it with apt-get): falling back to a Python load client")
+
+    from tests.reminders.processes import free_port
+
+    folder = Path(tempfile.mkdtemp(prefix="golive-bench-"))
+    redis_port = free_port()
+    redis = subprocess.Popen(  # noqa: S603 - a private redis-server, persistence as deployed (AOF, fsync every second)
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+         "--appendfsync", "everysec", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    redis_base = f"redis://127.0.0.1:{redis_port}"
+    env = golive_environment(f"{redis_base}/0")
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-    os.environ.update(env)
     if not (ROOT / "static" / "compiled" / "nhsuk.css").exists():  # `make bench` builds it; `python -m bench` may not
         subprocess.run(["npm", "run", "--silent", "build:css"], cwd=ROOT, check=True)  # noqa: S607
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
 
-    import django
-
-    django.setup()
-    from bench import portfolio, seed
-
-    seed.seed()
-    commissioner_session = seed.session_cookie_value(seed.COMMISSIONER_EMAIL)
-    admin_session = seed.session_cookie_value(seed.ADMIN_EMAIL)
-    manager_migration = seed.practice_manager_migration()
-    manager_session = seed.session_cookie_value(seed.MANAGER_EMAIL)
-
     floor = floor_dir()
-    floor_env = {**os.environ, "DATABASE_URL": f"{PG}/{FLOOR_DB}"}
+    floor_db = f"{PREFIX}_floor"
+    ensure_database(floor_db)
+    floor_env = {**os.environ, "DATABASE_URL": f"{PG}/{floor_db}"}
     subprocess.run([sys.executable, "floor.py", "prepare"], cwd=floor, env=floor_env, check=True)  # noqa: S603
-    servers = []
+    floor_server = load.start_server(load.gunicorn_args("floor:application", FLOOR_PORT), floor_env, FLOOR_PORT, floor)
+    extra: dict = {}
     try:
-        servers.append(
-            portfolio.start_server(
-                portfolio.gunicorn_args("floor:application", portfolio.FLOOR_PORT),
-                floor_env,
-                portfolio.FLOOR_PORT,
-                floor,
+        print("\n== National seed ==")
+        national = run_part("bench.phase", ["--database", PREFIX, "--scale", "1"], env)
+        bigger = None
+        if not args.skip_4x:
+            print("\n== 4× national seed (ICB-scoped pages) ==")
+            bigger = run_part(
+                "bench.phase",
+                ["--database", f"{PREFIX}_4x", "--scale", "4", "--icb-scoped-only"],
+                {**env, "REDIS_URL": f"{redis_base}/1"},
             )
-        )
-        golive_args = portfolio.gunicorn_args("golive.wsgi:application", portfolio.GOLIVE_PORT)
-        servers.append(portfolio.start_server(golive_args, env, portfolio.GOLIVE_PORT, ROOT))
-        uncached_env = {**env, "DASHBOARD_CACHE_SECONDS": "0"}
-        uncached_args = portfolio.gunicorn_args("golive.wsgi:application", portfolio.GOLIVE_UNCACHED_PORT)
-        servers.append(portfolio.start_server(uncached_args, uncached_env, portfolio.GOLIVE_UNCACHED_PORT, ROOT))
-        proxy = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
-        commissioner = {**proxy, "Cookie": f"__Host-sessionid={commissioner_session}"}
-        admin = {**proxy, "Cookie": f"__Host-sessionid={admin_session}"}
-        manager = {**proxy, "Cookie": f"__Host-sessionid={manager_session}"}
-        floor_page = portfolio.Target("floor /floor/page", portfolio.FLOOR_PORT, "/floor/page", {})
-        floor_page.headers = {"Cookie": portfolio.floor_cookie()}
-        icb_page = portfolio.Target("portfolio, one ICB", portfolio.GOLIVE_PORT, "/dashboards/", commissioner)
-        targets = [
-            floor_page,
-            icb_page,
-            portfolio.Target(
-                "portfolio, one ICB, no cache", portfolio.GOLIVE_UNCACHED_PORT, "/dashboards/", commissioner
-            ),
-            portfolio.Target("portfolio, national", portfolio.GOLIVE_PORT, "/dashboards/", admin),
-            portfolio.Target("portfolio, national, no cache", portfolio.GOLIVE_UNCACHED_PORT, "/dashboards/", admin),
-        ]
-        practice_pages = [
-            (
-                portfolio.Target("migration page", portfolio.GOLIVE_PORT, f"/migrations/{manager_migration}/", manager),
-                b"<h1",
-            ),
-            (
-                portfolio.Target(
-                    "checklist, 201 steps",
-                    portfolio.GOLIVE_PORT,
-                    f"/migrations/{manager_migration}/checklist/",
-                    manager,
-                ),
-                b"Go-live checklist",
-            ),
-            (portfolio.Target("my tasks", portfolio.GOLIVE_PORT, "/my-tasks/", manager), b"<h1"),
-        ]
-        portfolio.check(floor_page, b"<table")
-        for target in targets[1:]:
-            portfolio.check(
-                target, b"Migrations in NHS Bench 00" if target.headers is commissioner else b"Migrations in England"
-            )
-        for target, marker in practice_pages:
-            portfolio.check(target, marker)
-            targets.append(target)
-        results = portfolio.measure(targets)
     finally:
-        for server in servers:
-            portfolio.stop_server(server)
+        load.stop_server(floor_server)
+    try:
+        if not args.skip_scaleout:
+            print("\n== Scale-out: two web instances, two Celery workers, one PostgreSQL, one Redis ==")
+            extra["scale_out"] = run_part(
+                "bench.scaleout", ["--database", PREFIX], {**env, "REDIS_URL": f"{redis_base}/2"}
+            )
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+    if not args.skip_reminders:
+        print("\n== Reminders at 10,000 active migrations ==")
+        extra["reminders"] = run_part("bench.reminders", [], {**os.environ, "BENCH_DB_PREFIX": PREFIX})
 
-    floor_rate = results[floor_page.name].requests_per_second
-    print("\nMedians:")
-    for name, result in results.items():
-        ratio = result.requests_per_second / floor_rate if floor_rate else 0
-        print(
-            f"  {name:<32} {result.requests_per_second:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
-            f"ratio to floor {ratio:4.2f}  errors {result.errors}"
+    pages = national["pages"]
+    floor_rps = pages[0]["rps"]
+    rows = [results.entry_from(page, floor_rps) for page in pages]
+    extra["memory"] = {
+        "web_worker_rss_mib": national["web_worker_rss_mib"],
+        "celery_worker_rss_mib": extra.get("scale_out", {}).get("celery_worker_rss_mib"),
+    }
+    if bigger:
+        extra["seed_4x"] = growth(pages, bigger["pages"])
+    extra["load_average"] = {"before": load_before, "after": results.load_average()}
+    document = results.write(rows, load_tool=load.load_tool(), extra=extra)
+    print()
+    print(results.report(document))
+    print(f"\nBench finished in {time.monotonic() - started:.0f} s; wrote {results.RESULTS.relative_to(ROOT)}.")
+    failed = [check["what"] for check in extra.get("scale_out", {}).get("checks", []) if not check["ok"]]
+    if failed:
+        raise SystemExit(f"Scale-out checks failed: {failed}")
+
+
+def growth(national: list[dict], bigger: list[dict]) -> list[dict]:
+    """Each ICB-scoped page at both seeds; time growth = (floor-normalised time at 4×) / (at 1×) - 1, where
+    floor-normalised time is the floor's req/s over the page's, each measured beside the floor in its own run."""
+    floor_1, floor_4 = national[0]["rps"], bigger[0]["rps"]
+    by_name = {page["page"]: page for page in national}
+    rows = []
+    for page in bigger[1:]:
+        before = by_name[page["page"]]
+        time_1 = floor_1 / before["rps"] if before["rps"] else None
+        time_4 = floor_4 / page["rps"] if page["rps"] else None
+        rows.append(
+            {
+                "page": page["page"],
+                "p50_ms_1x": round(before["p50_ms"], 1),
+                "p50_ms_4x": round(page["p50_ms"], 1),
+                "ratio_1x": round(before["rps"] / floor_1, 2),
+                "ratio_4x": round(page["rps"] / floor_4, 2),
+                "queries_1x": before["queries"],
+                "queries_4x": page["queries"],
+                "growth": round(time_4 / time_1 - 1, 3) if time_1 and time_4 else None,
+            }
         )
-    icb_ratio = results[icb_page.name].requests_per_second / floor_rate
-    verdict = "meets" if icb_ratio >= RATIO_TARGET else "MISSES"
-    print(f"Portfolio (one ICB) / floor = {icb_ratio:.2f}: {verdict} the target of {RATIO_TARGET}.")
-
-    reminders = Path(__file__).with_name("reminders.py")
-    if reminders.exists():
-        print("\nbench/reminders.py:")
-        subprocess.run([sys.executable, "-m", "bench.reminders"], cwd=ROOT, check=True)  # noqa: S603
-    print(f"\nBench finished in {time.monotonic() - started:.0f} s.")
+    return rows
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@
 Prints the median time of a sweep that inserts the day's reminders, of a repeat sweep that finds nothing new,
 and how many emails a second one Celery worker (concurrency 1) delivers to a local aiosmtpd server, timed
 from the first to the last of a sample of sends (worker start-up excluded).
-Uses its own database (golive_bench_reminders), its own Redis on a free port and its own SMTP server.
+Uses its own database (golive_bench_reminders; BENCH_DB_PREFIX changes the golive_bench part), its own Redis
+on a free port and its own SMTP server.
 """
 
 import argparse
 import datetime
+import json
 import logging
 import os
 import statistics
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import psycopg2
 
-DATABASE = "golive_bench_reminders"
+DATABASE = os.environ.get("BENCH_DB_PREFIX", "golive_bench") + "_reminders"
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://root@127.0.0.1:5432")
 STEPS_PER_MIGRATION = 12
 
@@ -107,8 +109,10 @@ def main():
     parser.add_argument("--migrations", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sample", type=int, default=1000, help="sends to time for the emails-a-second figure")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
+    from bench.load import rss_mib
     from tests.reminders.processes import PrivateRedis, Processes, SMTPServer, wait_for
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
@@ -153,16 +157,32 @@ def main():
         repeat = [timed(reminders_sweep) for _ in range(args.runs)]
 
         fresh_sweep()
-        processes.start_worker()
+        worker = processes.start_worker()
         sent = Reminder.objects.filter(status=ReminderStatus.SENT)
         wait_for(lambda: sent.count() >= args.sample, 1800, f"{args.sample} sends", interval=0.5)
         times = sorted(sent.values_list("sent_at", flat=True))[: args.sample]
         per_second = (len(times) - 1) / (times[-1] - times[0]).total_seconds()
+        figures = {
+            "migrations": args.migrations,
+            "due": made,
+            "runs": args.runs,
+            "sweep_s": round(statistics.median(inserting), 3),
+            "repeat_s": round(statistics.median(repeat), 3),
+            "emails_per_s": round(per_second, 1),
+            "sample": len(times),
+            "smtp_connections": smtp.handler.connections(),
+            "duplicates": sum(1 for count in smtp.handler.message_ids().values() if count > 1),
+            "celery_worker_rss_mib": round(rss_mib(processes.pool_child(worker)), 1),
+        }
         print(f"Active migrations:                  {args.migrations}")
         print(f"Reminders due today:                {made}")
-        print(f"Sweep inserting them (median of {args.runs}): {statistics.median(inserting):.2f} s")
-        print(f"Repeat sweep, nothing new (median): {statistics.median(repeat):.3f} s")
+        print(f"Sweep inserting them (median of {args.runs}): {figures['sweep_s']:.2f} s")
+        print(f"Repeat sweep, nothing new (median): {figures['repeat_s']:.3f} s")
         print(f"One worker, concurrency 1:          {per_second:.1f} emails/s over {len(times)} sends")
+        print(f"SMTP connections used:              {figures['smtp_connections']}")
+        print(f"Duplicate messages:                 {figures['duplicates']}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, indent=2))
     finally:
         processes.stop_all()
         smtp.stop()

@@ -1,16 +1,20 @@
 """National scale in PostgreSQL: 42 ICBs, 6,300 practices, 1,500 migrations with every default-template step.
 
-Rows go in with bulk_create (not the services) for speed; running it again on a seeded database does nothing.
-Run inside a process whose Django settings point at the bench database (bench/__main__.py arranges that).
+`seed(scale=4)` makes a country four times larger: the national seed repeated four times over new ICBs and
+practices. The first copy is the national seed row for row (same random streams), so the bench's users see
+exactly the same data at both sizes and any growth in a page's time is the cost of the bigger tables.
+
+Rows go in with bulk_create (not the services) for speed. bench/__main__.py reseeds a database only when this
+file changed (its fingerprint is kept in the database's comment). Run inside a process whose Django settings
+point at the bench database (bench/__main__.py arranges that).
 """
 
 import datetime
+import hashlib
 import random
 from functools import cache
+from pathlib import Path
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -30,32 +34,46 @@ def _due(anchor: datetime.date, offset: int) -> datetime.date:
     return add_working_days(anchor, offset)
 
 
-def seed(today: datetime.date | None = None, log=print) -> None:
-    from checklists.models import Migration, Step, StepStatus, WindowSource
-    from checklists.services import template_load_default
-    from practices.models import ICB, Membership, Practice, Role, Supplier, User
+def fingerprint(scale: int) -> str:
+    """What a seeded database was made from: this file's text and the scale. A change means a fresh database."""
+    return f"golive bench seed x{scale} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}"
 
-    call_command("migrate", verbosity=0, interactive=False)
-    if Migration.objects.count() >= MIGRATIONS:
-        log(f"Bench data already seeded ({Migration.objects.count()} migrations).")
-        seed_go_live_records(today or timezone.localdate(), log)
-        return
+
+def seed(scale: int = 1, today: datetime.date | None = None, log=print) -> None:
+    """Seed an empty, migrated bench database: `scale` copies of the national seed (see the module docstring)."""
+    from checklists.services import template_load_default
+    from practices.models import User
+
     today = today or timezone.localdate()
-    rng = random.Random(42)
     with transaction.atomic():
         template = template_load_default()
+        commissioner = User.objects.create_user(email=COMMISSIONER_EMAIL, password=None, full_name="Bench Commissioner")
+        User.objects.create_superuser(email=ADMIN_EMAIL, password=None, full_name="Bench Admin")
+    steps = sum(_seed_country(copy, template, commissioner, today, log) for copy in range(scale))
+    log(f"Seeded {steps} steps.")
+    seed_go_live_records(today, log)
+
+
+def _seed_country(copy: int, template, commissioner, today: datetime.date, log) -> int:
+    """One national seed's ICBs, practices (each with a practice manager) and migrations; returns the step count."""
+    from checklists.models import Migration, Step, StepStatus, WindowSource
+    from practices.models import ICB, Membership, Practice, Role, Supplier, User
+
+    rng = random.Random(42 + copy)
+    with transaction.atomic():
         template_steps = list(template.steps.all())
         suppliers = [Supplier.objects.get_or_create(name=name)[0] for name in SUPPLIERS]
+        first_icb, first_practice = copy * ICBS, copy * ICBS * PRACTICES_PER_ICB
         icbs = ICB.objects.bulk_create(
-            ICB(code=f"QB{n:02d}", name=f"NHS Bench {n:02d} Integrated Care Board") for n in range(ICBS)
+            ICB(code=f"QB{n:02d}", name=f"NHS Bench {n:02d} Integrated Care Board")
+            for n in range(first_icb, first_icb + ICBS)
         )
         practices = Practice.objects.bulk_create(
-            Practice(ods_code=f"B{n:05d}", name=f"Bench Surgery {n:05d}", icb=icbs[n % ICBS])
-            for n in range(ICBS * PRACTICES_PER_ICB)
+            Practice(ods_code=f"B{n:05d}", name=f"Bench Surgery {n:05d}", icb=icbs[(n - first_practice) % ICBS])
+            for n in range(first_practice, first_practice + ICBS * PRACTICES_PER_ICB)
         )
-        commissioner = User.objects.create_user(email=COMMISSIONER_EMAIL, password=None, full_name="Bench Commissioner")
-        Membership.objects.create(user=commissioner, role=Role.COMMISSIONER, icb=icbs[0])
-        User.objects.create_superuser(email=ADMIN_EMAIL, password=None, full_name="Bench Admin")
+        if copy == 0:
+            Membership.objects.create(user=commissioner, role=Role.COMMISSIONER, icb=icbs[0])
 
         migrations = []
         for index in range(MIGRATIONS):
@@ -82,6 +100,15 @@ def seed(today: datetime.date | None = None, log=print) -> None:
                 )
             )
         migrations = Migration.objects.bulk_create(migrations, batch_size=1000)
+        # Every practice with a migration has a practice manager: the reminder sweep has people to remind.
+        managers = User.objects.bulk_create(
+            User(email=f"manager-{m.practice.ods_code.lower()}@bench.example", full_name=f"Manager {n:05d}")
+            for n, m in enumerate(migrations)
+        )
+        Membership.objects.bulk_create(
+            Membership(user=user, practice=m.practice, role=Role.PRACTICE_MANAGER)
+            for user, m in zip(managers, migrations, strict=True)
+        )
         log(f"{len(icbs)} ICBs, {len(practices)} practices, {len(migrations)} migrations; adding steps…")
 
         now = timezone.now()
@@ -116,24 +143,22 @@ def seed(today: datetime.date | None = None, log=print) -> None:
                 batch = []
         Step.objects.bulk_create(batch, batch_size=5000)
         steps += len(batch)
-    log(f"Seeded {steps} steps.")
-    seed_go_live_records(today, log)
+    return steps
 
 
 def seed_go_live_records(today: datetime.date, log=print) -> None:
-    """Third-party links, data checks and issues for every migration (skipped when already there)."""
+    """Third-party links, data checks and issues for every migration, in migration order (so the national
+    seed's first 1,500 migrations get the same records at every scale)."""
     from checklists.models import Migration
     from go_live.models import CheckArea, CheckRound, DataCheck, Issue
     from practices.models import User
     from reconnections.models import LinkStatus, ThirdPartyLink, ThirdPartyService
 
-    if ThirdPartyLink.objects.exists():
-        return
     rng = random.Random(7)
     services = list(ThirdPartyService.objects.filter(practice=None)[:10])
     admin = User.objects.get(email=ADMIN_EMAIL)
     links, checks, issues = [], [], []
-    for migration in Migration.objects.only("pk", "go_live_date", "went_live_on", "fdp_date"):
+    for migration in Migration.objects.only("pk", "go_live_date", "went_live_on", "fdp_date").order_by("pk"):
         live = migration.went_live_on is not None
         for service in services:
             status = (
@@ -179,34 +204,3 @@ def practice_manager_migration() -> int:
         user=manager, practice=migration.practice, defaults={"role": Role.PRACTICE_MANAGER}
     )
     return migration.pk
-
-
-def session_cookie_value(email: str) -> str:
-    """A signed-in session for a bench user, made directly (the bench measures pages, not sign-in). Administrators
-    and commissioners get an authenticator app and a session that has entered a code, as they must."""
-    import time
-
-    from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.middleware import TWO_FACTOR_STATE_KEY, TwoFactorState
-    from accounts.sessions import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
-    from accounts.two_factor import VERIFIED_AT_SESSION_KEY, second_factor_required
-    from practices.models import User
-
-    user = User.objects.get(email=email)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[SIGNED_IN_AT_KEY] = session[LAST_ACTIVITY_KEY] = int(time.time())
-    session[TWO_FACTOR_STATE_KEY] = TwoFactorState.OPTIONAL
-    if second_factor_required(user):
-        device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Bench"})
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[VERIFIED_AT_SESSION_KEY] = timezone.now().isoformat()
-        session[TWO_FACTOR_STATE_KEY] = TwoFactorState.VERIFY
-    session.set_expiry(60 * 60 * 4)
-    session.save()
-    return session.session_key

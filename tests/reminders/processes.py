@@ -91,6 +91,9 @@ class RecordingHandler:
         self.bounce: set[str] = set()
         self.stall_seconds = 0.0
         self.in_data = threading.Event()
+        self.peers: set = set()  # the client address of each connection that delivered a message
+        self.drop_after_data = False  # close each connection just after accepting a message, as an idle timeout would
+        self.dropped = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         self.rcpt_attempts[address] += 1
@@ -108,7 +111,19 @@ class RecordingHandler:
             if self.data_answers:
                 return self.data_answers.pop(0)
             self.messages.append(message_from_bytes(envelope.content))
+            self.peers.add(session.peer)
+        if self.drop_after_data:
+            asyncio.get_running_loop().call_later(0.1, self._drop, server)
         return "250 Message accepted for delivery"
+
+    def _drop(self, server):
+        server.transport.close()
+        self.dropped.set()
+
+    def connections(self) -> int:
+        """How many SMTP connections delivered the messages accepted so far."""
+        with self.lock:
+            return len(self.peers)
 
     def message_ids(self) -> Counter:
         with self.lock:
