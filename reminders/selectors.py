@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from checklists.models import Migration, Step, StepStatus
 from checklists.selectors import migrations_visible_to
@@ -173,16 +173,25 @@ def _commissioner_ids(today: datetime.date) -> QuerySet:
     )
 
 
-def reminders_due(today: datetime.date) -> list[Reminder]:
-    """Unsaved reminders due on this Europe/London date; the sweep inserts them, ignoring ones already there."""
-    due = []
-    for kind in ANCHOR_FIELDS:
-        due += [
-            Reminder(migration_id=m, recipient_id=u, kind=kind, for_date=today) for m, u in _dated_pairs(kind, today)
-        ]
-    due += [Reminder(recipient_id=u, kind=Kind.DAILY_DIGEST, for_date=today) for u in _digest_user_ids(today)]
-    due += [Reminder(recipient_id=u, kind=Kind.COMMISSIONER_WEEKLY, for_date=today) for u in _commissioner_ids(today)]
+def reminders_due_rows(today: datetime.date) -> list[tuple[str, QuerySet]]:
+    """Per kind, a query of who is due a reminder on this Europe/London date: rows of `m` (migration id, or
+    absent for digests, which cover several migrations) and `u` (recipient id). The sweep inserts them in SQL."""
+    due = [
+        (kind, _dated_pairs(kind, today).values(m=F("practice__migrations__id"), u=F("user_id")))
+        for kind in ANCHOR_FIELDS
+    ]
+    due.append((Kind.DAILY_DIGEST, _digest_user_ids(today).values(u=F("pk"))))
+    due.append((Kind.COMMISSIONER_WEEKLY, _commissioner_ids(today).values(u=F("user_id"))))
     return due
+
+
+def reminders_due(today: datetime.date) -> list[Reminder]:
+    """Unsaved reminders due on this Europe/London date (the same rows the sweep inserts)."""
+    return [
+        Reminder(migration_id=row.get("m"), recipient_id=row["u"], kind=kind, for_date=today)
+        for kind, rows in reminders_due_rows(today)
+        for row in rows
+    ]
 
 
 @dataclass

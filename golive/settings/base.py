@@ -265,6 +265,10 @@ if REDIS_URL:
         "socket_connect_timeout": 5,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis and written through to the database (docs/decisions/0009): every web instance
+    # shares them, a page view costs no session query, and a Redis restart signs nobody out. Signing out
+    # deletes the session from both.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -296,6 +300,7 @@ REMINDER_REQUEUE_AFTER_SECONDS = env_int("REMINDER_REQUEUE_AFTER_SECONDS", 600) 
 REMINDER_SENDING_STALE_SECONDS = env_int("REMINDER_SENDING_STALE_SECONDS", 900)  # > task time limit: worker died
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30)
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 10)
+REMINDER_SEND_BATCH = env_int("REMINDER_SEND_BATCH", 20)  # reminders per send task the sweep queues
 
 # Migrations: the read-only window length when nobody says otherwise (DOMAIN.md §1, older guide).
 DEFAULT_READ_ONLY_WINDOW_DAYS = 45

@@ -2,7 +2,7 @@ import contextlib
 
 import pytest
 
-from reminders.tasks import send_reminder
+from reminders.tasks import send_reminders
 
 
 class FakeSendTask:
@@ -12,12 +12,13 @@ class FakeSendTask:
         self.queued: list[int] = []
 
     def apply_async(self, args, **options):
-        self.queued.extend(args)
+        (batch,) = args
+        self.queued.extend(batch)
 
 
 @pytest.fixture
 def queued(monkeypatch):
     fake = FakeSendTask()
-    monkeypatch.setattr(send_reminder.app, "producer_or_acquire", contextlib.nullcontext)
-    monkeypatch.setattr(send_reminder, "apply_async", fake.apply_async)
+    monkeypatch.setattr(send_reminders.app, "producer_or_acquire", contextlib.nullcontext)
+    monkeypatch.setattr(send_reminders, "apply_async", fake.apply_async)
     return fake.queued

@@ -12,7 +12,7 @@ from practices.models import Role
 from reminders.kinds import Kind
 from reminders.models import Reminder, ReminderStatus
 from reminders.services import TemporarySendError, reminder_send, reminders_sweep
-from reminders.tasks import send_reminder
+from reminders.tasks import send_reminder, send_reminders
 from tests.reminders.backends import BOUNCE, TEMPORARY, refuse
 from tests.reminders.test_due import add_link, sign_off
 
@@ -228,7 +228,7 @@ def test_sweep_leaves_reminders_for_the_next_sweep_when_the_broker_is_down(
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr("reminders.tasks.send_reminder.apply_async", broker_down)
+    monkeypatch.setattr("reminders.tasks.send_reminders.apply_async", broker_down)
     now = datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
         first = reminders_sweep(now=now)
@@ -264,3 +264,27 @@ def test_links_reminder_lists_the_links_not_back_and_links_to_the_link_tracker(w
     assert email.subject == "Riverside Surgery: 1 third-party link not yet back on and verified"
     assert f"{link.service}: reconnection requested" in email.body
     assert f"http://127.0.0.1:8000/migrations/{world.migration.pk}/links/" in email.body
+
+
+def test_send_batch_sends_each_reminder_and_hands_a_temporary_failure_to_its_own_retrying_task(
+    world, refusing, monkeypatch, mailoutbox
+):
+    first, second = (
+        Reminder.objects.create(
+            migration=world.migration,
+            recipient=recipient,
+            kind=Kind.READ_ONLY_WINDOW,
+            for_date=world.migration.go_live_date,
+        )
+        for recipient in (world.manager, world.staff)
+    )
+    retried = []
+    monkeypatch.setattr(send_reminder, "apply_async", lambda args, **options: retried.extend(args))
+    refusing(TEMPORARY, times=1)
+
+    assert send_reminders.apply(args=[[first.pk, second.pk]]).get() == 1
+
+    assert retried == [first.pk]
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == (ReminderStatus.PENDING, 1)
+    assert [email.to for email in mailoutbox] == [[world.staff.email]]
