@@ -68,6 +68,7 @@ def golive_environment(redis_url: str) -> dict:
         "BENCH_FLOOR_PORT": str(FLOOR_PORT),
         "BENCH_PG_URL": PG,
         "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",  # progress as it happens
     }
 
 

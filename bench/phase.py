@@ -220,9 +220,17 @@ def main() -> None:
             page("go-live readiness", cached, f"{m}/go-live/", manager, b"<h1"),
             page("link tracker", cached, f"{m}/links/", manager, b"<h1"),
             page("my tasks", cached, "/my-tasks/", manager, b"<h1"),
-            page("portfolio, one ICB, cache as deployed", cached, dashboards, commissioner, icb),
+            page("portfolio, one ICB, cache as deployed", cached, dashboards, commissioner, icb, prime=True),
             page("portfolio, one ICB, cache miss", miss, dashboards, commissioner, icb),
-            page("portfolio, national, cache as deployed", cached, dashboards, admin, national, icb_scoped=False),
+            page(
+                "portfolio, national, cache as deployed",
+                cached,
+                dashboards,
+                admin,
+                national,
+                icb_scoped=False,
+                prime=True,
+            ),
             page("portfolio, national, cache miss", miss, dashboards, admin, national, icb_scoped=False),
         ]
         targets = []

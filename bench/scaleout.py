@@ -83,7 +83,7 @@ def main() -> None:  # noqa: PLR0915 - one straight story, told in order
     import django
 
     django.setup()
-    from django.db.models import Count, Sum
+    from django.db.models import Count
     from django.urls import reverse
     from django.utils import timezone
 
@@ -136,7 +136,7 @@ def main() -> None:  # noqa: PLR0915 - one straight story, told in order
         check(
             checks,
             "a session made on instance A works on B",
-            status_b == 200 and manager.full_name.encode() in body_b,
+            status_b == 200 and b'action="/sign-out/"' in body_b,  # signed in: the header offers sign-out
             f"GET /my-tasks/ on B: {status_b}",
         )
         csrf_cookie, token = load.csrf_for(PORTS[1], "/my-tasks/", cookie)
@@ -163,7 +163,8 @@ def main() -> None:  # noqa: PLR0915 - one straight story, told in order
         csrf_cookie, token = load.csrf_for(PORTS[0], checklist, as_manager)
         steps = tick_steps(migration_id, seed.MANAGER_EMAIL)
         step_ids = [int(path.rstrip("/").split("/")[-2]) for path, _, _ in steps]
-        versions_before = Step.objects.filter(pk__in=step_ids).aggregate(v=Sum("version"))["v"]
+        before = dict(Step.objects.filter(pk__in=step_ids).values_list("pk", "version"))
+        status_before = dict(Step.objects.filter(pk__in=step_ids).values_list("pk", "status"))
         step_events = AuditEvent.objects.filter(
             action="step.updated", object_id__in=[str(pk) for pk in step_ids], migration_id=migration_id
         )
@@ -191,16 +192,26 @@ def main() -> None:  # noqa: PLR0915 - one straight story, told in order
             "combined_rps": round(sum(result.rps for result in tick_results), 1),
             "per_instance": ", ".join(f"{result.rps:.1f}" for result in tick_results),
         }
-        versions_after = Step.objects.filter(pk__in=step_ids).aggregate(v=Sum("version"))["v"]
-        events_after = step_events.count()
+        after = dict(Step.objects.filter(pk__in=step_ids).values_list("pk", "version"))
+        status_after = dict(Step.objects.filter(pk__in=step_ids).values_list("pk", "status"))
+        events = step_events.count() - events_before
+        changes = sum(after[pk] - before[pk] for pk in step_ids)
+        # Each tick flips the step: an odd number of kept ticks leaves it flipped, an even number as it was.
+        consistent = all(
+            ((after[pk] - before[pk]) % 2 == 1) == (status_after[pk] != status_before[pk]) for pk in step_ids
+        )
         unkept = sum(result.detail["conflicts"] + result.detail["failed"] + result.errors for result in tick_results)
+        # wrk stops with up to one request in flight per connection; the servers finish those, so the database
+        # may hold up to that many more ticks than wrk saw answered.
+        in_flight = load.CONCURRENCY
         check(
             checks,
             "ticks on both instances all kept",
-            kept > 0 and unkept == 0 and versions_after - versions_before == kept == events_after - events_before,
+            kept > 0 and unkept == 0 and consistent and changes == events and kept <= changes <= kept + in_flight,
             f"{kept} ticks answered as kept ({', '.join(str(r.detail['kept']) for r in tick_results)}), "
-            f"{unkept} not kept or failed; step versions +{versions_after - versions_before}, "
-            f"step audit events +{events_after - events_before}",
+            f"{unkept} conflicts or failures; step versions +{changes} and step audit events +{events} "
+            f"(at most {in_flight} more than answered: requests in flight when wrk stopped); every step's status "
+            f"{'agrees' if consistent else 'DISAGREES'} with its number of ticks",
         )
         check(
             checks,
