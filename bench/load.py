@@ -55,10 +55,11 @@ class Target:
     prime: bool = False
     single_ms: float = 0.0  # one request alone, timed by check(): slow pages get longer rounds
 
-    def seconds(self, base: float) -> float:
-        """A round long enough for every connection to finish several requests, at most 40 s."""
+    def seconds(self, base: int) -> int:
+        """A round long enough for every connection to finish several requests, at most 40 s (whole seconds:
+        wrk refuses a duration such as 40.0s)."""
         queued = self.single_ms / 1000 * CONCURRENCY / WORKERS
-        return base if queued * 3 <= base else min(40.0, round(queued * 4))
+        return base if queued * 3 <= base else int(min(40, round(queued * 4)))
 
 
 @dataclass
@@ -148,7 +149,7 @@ def finish_wrk(started) -> Result:
     process, target = started
     stdout, stderr = process.communicate(timeout=ROUND_SECONDS * 10 + 120)
     if process.returncode:
-        raise RuntimeError(f"wrk failed for {target.name}: {stderr[-1000:]}")
+        raise RuntimeError(f"wrk failed for {target.name}: {(stderr or stdout)[-1000:]}")
     return result_from_wrk(parse_wrk(stdout), bool(target.tick))
 
 
