@@ -216,7 +216,7 @@ def main() -> None:  # noqa: PLR0915 - one straight story, told in order
         check(
             checks,
             "two sweeps at once",
-            all(not stderr.strip() for _, stderr in sweep_output),
+            all(sweep.returncode == 0 for sweep in sweeps),
             "; ".join(stdout.splitlines()[0] for stdout, _ in sweep_output if stdout),
         )
         todays = Reminder.objects.filter(for_date=today)
