@@ -265,7 +265,7 @@ if REDIS_URL:
         "socket_connect_timeout": 5,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions read from Redis and written through to the database (docs/decisions/0011): every web instance
+    # Sessions read from Redis and written through to the database (docs/decisions/0014): every web instance
     # shares them, a page view costs no session query, and a Redis restart signs nobody out. Signing out
     # deletes the session from both.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1,5 +1,5 @@
 """Sessions: on Redis (read from the cache, written through to the database) when REDIS_URL is set, in the
-database otherwise; either way, signing out ends the session everywhere (docs/decisions/0011)."""
+database otherwise; either way, signing out ends the session everywhere (docs/decisions/0014)."""
 
 import importlib
 
