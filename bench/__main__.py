@@ -13,6 +13,7 @@ Prints one table and writes bench/results.json.
 """
 
 import argparse
+import atexit
 import json
 import os
 import secrets
@@ -72,6 +73,12 @@ def golive_environment(redis_url: str) -> dict:
     }
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def run_part(module: str, args: list[str], env: dict) -> dict:
     """Run `python -m module args --json FILE` and return what it wrote."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
@@ -104,6 +111,7 @@ def main() -> None:
          "--appendfsync", "everysec", "--dir", str(folder)],
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
+    atexit.register(stop_process, redis)  # also when a part fails and the bench stops with an exception
     redis_base = f"redis://127.0.0.1:{redis_port}"
     env = golive_environment(f"{redis_base}/0")
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
@@ -140,8 +148,7 @@ def main() -> None:
                 "bench.scaleout", ["--database", PREFIX], {**env, "REDIS_URL": f"{redis_base}/2"}
             )
     finally:
-        redis.terminate()
-        redis.wait(timeout=10)
+        stop_process(redis)
     if not args.skip_reminders:
         print("\n== Reminders at 10,000 active migrations ==")
         extra["reminders"] = run_part("bench.reminders", [], {**os.environ, "BENCH_DB_PREFIX": PREFIX})
