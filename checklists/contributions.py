@@ -9,6 +9,9 @@ AUDIT_ACTIONS = {
     "migration.created": "Migration created",
     "migration.key_dates_changed": "Key dates changed",
     "migration.went_live": "Went live",
+    "migration.withdrawn": "Migration withdrawn",
+    "migration.phases_done_before_golive": "Phases recorded as done before GoLive",
+    "migration.phase_marked_done": "Whole phase marked as done",
     "step.updated": "Checklist step changed",
 }
 AUDIT_FIELDS = {
@@ -19,6 +22,13 @@ AUDIT_FIELDS = {
     "read_only_window_days": "Read-only window (days)",
     "read_only_window_source": "Read-only window agreed by",
     "steps_moved": "Due dates moved",
+    "went_live_on": "Went live on",
+    "withdrawn_on": "Withdrawn on",
+    "kept": "Migration kept open",
+    "phases": "Phases",
+    "phase": "Phase",
+    "steps_closed": "Steps closed",
+    "steps": "Steps",
 }
 
 

@@ -1,11 +1,13 @@
 """Forms for migrations and their checklist: create, key dates, steps, filters."""
 
 from django import forms
+from django.template.defaultfilters import pluralize
+from django.utils.formats import date_format
 
 from golive.core.forms import BaseForm, NHSDateField, text_field
 from practices.models import Supplier
 
-from .models import Migration, StepStatus, WindowSource
+from .models import Migration, Phase, StepStatus, WindowSource
 
 
 class KeyDatesMixin(forms.Form):
@@ -179,3 +181,74 @@ class ChecklistFilterForm(forms.Form):
     def __init__(self, *args, phases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].choices = [("", "All phases"), *phases]
+
+
+class JoiningPartWayForm(BaseForm):
+    """The create journey's second question, for a migration whose dates are already past: what the practice had
+    done before it used GoLive, and whether it has gone live."""
+
+    GONE_LIVE_CHOICES = [("yes", "Yes"), ("no", "No, not yet")]
+
+    phases_done = forms.MultipleChoiceField(
+        label="Which phases had the practice finished before it started using GoLive?",
+        help_text="Their steps are recorded as done before GoLive, with nobody named as doing them. Steps in "
+        "phases you leave unticked stay open, and those past their due date show as overdue.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select phases from the list"},
+    )
+    gone_live = forms.ChoiceField(
+        label="Has the practice gone live on the new system?",
+        help_text="The go-live date you gave has passed. If go-live has moved, change the go-live date instead.",
+        choices=GONE_LIVE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the practice has gone live"},
+    )
+    went_live_on = NHSDateField(
+        label="Date the practice went live",
+        help_text="Only if it has gone live. The old system's read-only window counts from this date.",
+        required=False,
+    )
+
+    def __init__(self, *args, phases: list[tuple[str, int, int]], go_live_passed: bool, fdp_date, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fdp_date, self.today = fdp_date, today
+        self.fields["phases_done"].choices = [
+            (phase, f"{Phase(phase).label} ({total} step{pluralize(total)}, {past} past their due date)")
+            for phase, total, past in phases
+        ]
+        if not phases:
+            del self.fields["phases_done"]
+        if not go_live_passed:
+            del self.fields["gone_live"]
+            del self.fields["went_live_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "gone_live" not in self.fields:
+            return cleaned
+        went_live_on = cleaned.get("went_live_on")
+        if cleaned.get("gone_live") != "yes":
+            cleaned["went_live_on"] = None  # an answer left in the date when "No" was chosen is not a go-live
+        elif not went_live_on:
+            if "went_live_on" not in self.errors:
+                self.add_error("went_live_on", "Enter the date the practice went live")
+        elif went_live_on > self.today:
+            self.add_error("went_live_on", "The date the practice went live must be today or in the past")
+        elif went_live_on < self.fdp_date:
+            self.add_error(
+                "went_live_on",
+                f"The date the practice went live must be on or after FDP ({date_format(self.fdp_date, 'j F Y')})",
+            )
+        return cleaned
+
+
+class WithdrawForm(BaseForm):
+    reason = text_field(
+        "Why is this migration being withdrawn?",
+        what="reason",
+        max_length=1000,
+        required="Enter why the migration is being withdrawn",
+        help_text="For example, it was created for the wrong practice, or the practice is no longer changing "
+        "supplier. This is kept in the migration's history.",
+    )

@@ -40,6 +40,21 @@ class StepRole(models.TextChoices):
     OLD_SUPPLIER = "old_supplier", "Old supplier"
 
 
+# Steps whose role no GoLive user holds yet, and the practice role that chases them in the meantime ("To chase"
+# in My tasks and the daily digest). The one place to re-route them: when a migration has a project manager
+# (delivery partner), its delivery-partner steps go to them instead (issue 12).
+CHASED_BY: dict[str, str] = {
+    StepRole.DELIVERY_PARTNER: Role.PRACTICE_MANAGER,
+    StepRole.NEW_SUPPLIER: Role.PRACTICE_MANAGER,
+    StepRole.OLD_SUPPLIER: Role.PRACTICE_MANAGER,
+}
+
+
+def roles_chased_by(roles: set[str]) -> set[str]:
+    """The step roles a person holding `roles` at a practice chases (see CHASED_BY)."""
+    return {step_role for step_role, chaser in CHASED_BY.items() if chaser in roles}
+
+
 class Anchor(models.TextChoices):
     IDP = "idp", "initial data production"
     FDP = "fdp", "final data production"
@@ -57,14 +72,26 @@ class WindowSource(models.TextChoices):
 
 
 class MigrationStage(models.TextChoices):
-    """Where a migration is, derived from its dates and sign-offs (see MigrationQuerySet.with_stage)."""
+    """Where a migration is, derived from its dates and sign-offs (see MigrationQuerySet.with_stage).
+
+    Each stage has one countdown (checklists.presenters.countdown), so the tag and the countdown agree:
+    cutover runs to the go-live date inclusive; from the day after it, a migration not yet live is
+    "go-live not signed off" (no read-only countdown: the window runs from the actual go-live).
+    """
 
     PLANNING = "planning", "Planning"
     DATA_CHECKING = "data_checking", "IDP done: data checking"
     CUTOVER = "cutover", "In cutover"
+    GO_LIVE_OVERDUE = "go_live_overdue", "Go-live date passed: not signed off"
     LIVE = "live", "Live: old system read-only"
     WINDOW_ENDED = "window_ended", "Read-only window ended"
     FINISHED = "finished", "Finished"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# A migration is open until it is withdrawn or finished; a practice has at most one open migration (a partial
+# unique constraint). Closed migrations are read-only records.
+OPEN_MIGRATION = Q(withdrawn_at__isnull=True, completed_on__isnull=True)
 
 
 class ChecklistTemplate(models.Model):
@@ -122,13 +149,19 @@ class TemplateStep(StepDefinition):
 
 
 class MigrationQuerySet(models.QuerySet):
+    def open(self):
+        """Migrations neither withdrawn nor finished (see OPEN_MIGRATION)."""
+        return self.filter(OPEN_MIGRATION)
+
     def with_stage(self, today: datetime.date):
         """Annotate `stage` in SQL, so lists and dashboards can filter and count by it."""
         return self.annotate(
             stage=Case(
+                When(withdrawn_at__isnull=False, then=Value(MigrationStage.WITHDRAWN)),
                 When(completed_on__isnull=False, then=Value(MigrationStage.FINISHED)),
                 When(went_live_on__isnull=False, read_only_ends_on__lt=today, then=Value(MigrationStage.WINDOW_ENDED)),
                 When(went_live_on__isnull=False, then=Value(MigrationStage.LIVE)),
+                When(go_live_date__lt=today, then=Value(MigrationStage.GO_LIVE_OVERDUE)),
                 When(fdp_date__lte=today, then=Value(MigrationStage.CUTOVER)),
                 When(idp_date__lte=today, then=Value(MigrationStage.DATA_CHECKING)),
                 default=Value(MigrationStage.PLANNING),
@@ -155,8 +188,16 @@ class Migration(models.Model):
         max_length=20, choices=WindowSource.choices, default=WindowSource.OLDER_GUIDE
     )
     read_only_ends_on = models.DateField(help_text="Go-live date plus the read-only window, kept for indexing.")
+    # The actual go-live. A practice that went live before it used GoLive gives the date when it joins part-way.
     went_live_on = models.DateField(null=True, blank=True, help_text="Set when the go-live data is signed off.")
     completed_on = models.DateField(null=True, blank=True, help_text="Set when the end-of-migration steps are done.")
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the migration was withdrawn: it stays on record, read-only."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -177,10 +218,31 @@ class Migration(models.Model):
                 name="read_only_window_range",
                 condition=Q(read_only_window_days__gte=1, read_only_window_days__lte=365),
             ),
+            # One open migration per practice: a second one is refused by the database, even when two are
+            # created at the same moment. Withdrawn and finished migrations free the practice.
+            models.UniqueConstraint(fields=["practice"], condition=OPEN_MIGRATION, name="one_open_migration"),
+            models.CheckConstraint(
+                name="withdrawal_needs_reason",
+                condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+            ),
+            # A finished migration cannot be withdrawn, and a withdrawn one cannot finish.
+            models.CheckConstraint(
+                name="withdrawn_or_finished", condition=Q(withdrawn_at__isnull=True) | Q(completed_on__isnull=True)
+            ),
         ]
 
     def __str__(self):
         return f"{self.practice.name}: {self.old_supplier} to {self.new_supplier}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Neither withdrawn nor finished: the same rule as OPEN_MIGRATION."""
+        return self.withdrawn_at is None and self.completed_on is None
 
     def anchor_dates(self) -> dict[str, datetime.date]:
         return {
@@ -192,10 +254,14 @@ class Migration(models.Model):
 
     def stage_on(self, today: datetime.date) -> str:
         """The same rule as MigrationQuerySet.with_stage, for one object already in memory."""
+        if self.withdrawn_at:
+            return MigrationStage.WITHDRAWN
         if self.completed_on:
             return MigrationStage.FINISHED
         if self.went_live_on:
             return MigrationStage.WINDOW_ENDED if self.read_only_ends_on < today else MigrationStage.LIVE
+        if self.go_live_date < today:
+            return MigrationStage.GO_LIVE_OVERDUE
         if self.fdp_date <= today:
             return MigrationStage.CUTOVER
         if self.idp_date <= today:
@@ -207,6 +273,17 @@ class StepStatus(models.TextChoices):
     TODO = "todo", "To do"
     DONE = "done", "Done"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+# Steps the guide calls a sign-off (DOMAIN.md §10.4): completed by their record, never by a tick or with their phase.
+RECORD_STEP_CODES = frozenset({"DC-12", "GL-02", "EOM-06", "TS-06"})
+
+
+class StepCompletion(models.TextChoices):
+    """How a done step was closed when it was not ticked by the person who did it (blank: ticked)."""
+
+    BEFORE_GOLIVE = "before_golive", "Done before GoLive"
+    WITH_PHASE = "with_phase", "Marked done with its whole phase"
 
 
 class Step(StepDefinition):
@@ -225,6 +302,12 @@ class Step(StepDefinition):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    completion = models.CharField(
+        max_length=20,
+        choices=StepCompletion.choices,
+        blank=True,
+        help_text="Blank when ticked; otherwise how the step was closed without anyone ticking it.",
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -242,6 +325,13 @@ class Step(StepDefinition):
             models.CheckConstraint(
                 name="not_applicable_needs_reason",
                 condition=~Q(status="not_applicable") | ~Q(not_applicable_reason=""),
+            ),
+            # "Done before GoLive" names nobody as the doer; both kinds of completion are kinds of done.
+            models.CheckConstraint(
+                name="step_completion_is_done",
+                condition=Q(completion="")
+                | Q(status="done", completion="with_phase")
+                | Q(status="done", completion="before_golive", completed_by__isnull=True),
             ),
         ]
 

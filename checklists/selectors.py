@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from golive.core.models import AuditEvent
 from practices.selectors import practices_visible_to, roles_for
 
-from .models import PHASE_ORDER, Migration, Phase, Step, StepStatus
+from .models import PHASE_ORDER, RECORD_STEP_CODES, Migration, Phase, Step, StepStatus
 
 
 def migrations_visible_to(user) -> QuerySet[Migration]:
@@ -96,11 +96,42 @@ def checklist_for_user(
     return sorted(groups.values(), key=lambda group: PHASE_ORDER[group.phase])
 
 
+def _this_phase_order(today: datetime.date) -> list:
+    """Open steps due by today first, then later ones; within each, the earliest due (then checklist order)."""
+    return [Case(When(due_date__lte=today, then=Value(0)), default=Value(1)), "due_date", "order"]
+
+
 def current_phase(migration: Migration, today: datetime.date) -> str:
-    """Where the schedule has reached: the phase of the latest step due by today (done or not), else the first."""
-    steps = migration.steps.values_list("phase", flat=True)
-    reached = steps.filter(due_date__lte=today).order_by("-due_date", "-order").first()
-    return reached or steps.order_by("due_date", "order").first() or Phase.DECISION
+    """'This phase': the phase of the earliest open step due by today, else of the next open step; with nothing
+    open, the phase of the last step. One query (two when nothing is open)."""
+    phase = (
+        migration.steps.filter(status=StepStatus.TODO)
+        .order_by(*_this_phase_order(today))
+        .values_list("phase", flat=True)
+        .first()
+    )
+    if phase is None:
+        phase = migration.steps.order_by("-due_date", "-order").values_list("phase", flat=True).first()
+    return phase or Phase.DECISION
+
+
+def this_phase_subquery(today: datetime.date) -> Subquery:
+    """current_phase for each row of a Migration queryset, in SQL: None when no step is open."""
+    return Subquery(
+        Step.objects.filter(migration=OuterRef("pk"), status=StepStatus.TODO)
+        .order_by(*_this_phase_order(today))
+        .values("phase")[:1]
+    )
+
+
+def open_migration_for(practice) -> Migration | None:
+    """The practice's open migration (at most one: a database constraint), or None."""
+    return Migration.objects.open().filter(practice=practice).first()
+
+
+def phase_record_steps(migration: Migration, phase: str) -> QuerySet[Step]:
+    """Open steps of the phase that only their sign-off record closes (RECORD_STEP_CODES)."""
+    return migration.steps.filter(phase=phase, status=StepStatus.TODO, code__in=RECORD_STEP_CODES).order_by("order")
 
 
 def _counts(row: dict) -> dict:

@@ -7,20 +7,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from golive.core.audit import audit_record, changed_fields
+from golive.core.closed import RecordClosed
+from practices.models import Role
 from practices.selectors import (
     can_manage_migration,
     can_update_step,
     practice_members,
+    roles_for,
 )
 
 from .models import (
+    RECORD_STEP_CODES,
     ChecklistTemplate,
     Migration,
+    Phase,
     Step,
+    StepCompletion,
     StepStatus,
     TemplateStep,
 )
@@ -88,6 +97,63 @@ def _migration_snapshot(migration: Migration) -> dict:
     }
 
 
+class MigrationWithdrawn(RecordClosed):
+    """A write to a withdrawn migration: refused, nothing written (golive/core/closed.py answers the page)."""
+
+    def __init__(self, migration: Migration):
+        self.migration = migration
+        who = f" by {migration.withdrawn_by}" if migration.withdrawn_by_id else ""
+        when = date_format(timezone.localtime(migration.withdrawn_at), "j F Y")
+        super().__init__(
+            f"This migration was withdrawn on {when}{who}, so nothing in it can be changed.",
+            reverse("checklists:migration", args=[migration.pk]),
+        )
+
+
+def migration_lock_for_write(migration_id: int) -> Migration:
+    """Lock a migration's row for the rest of the transaction and refuse the write if the migration is withdrawn.
+
+    Every write to a migration or its records (steps, key dates, sign-offs, data checks, issues, links, …) calls
+    this first inside its transaction. Withdrawing takes the same lock, so a write racing a withdrawal either
+    commits before it or is refused after it. Taking it first also keeps the lock order (migration, then its
+    rows) the same everywhere, so concurrent writes queue rather than deadlock.
+    Raises MigrationWithdrawn. One query.
+    """
+    locked = Migration.objects.select_for_update(of=("self",)).select_related("withdrawn_by").get(pk=migration_id)
+    if locked.is_withdrawn:
+        raise MigrationWithdrawn(locked)
+    return locked
+
+
+class OpenMigrationExists(Exception):
+    """The practice already has an open migration: a practice has one at a time (a database constraint).
+
+    `existing` is that migration; `is_repeat` is true when it is the very migration this request asked for
+    (the same person, suppliers and dates: a double submit), so the page can show it as created.
+    """
+
+    def __init__(self, existing: Migration, *, is_repeat: bool = False):
+        self.existing = existing
+        self.is_repeat = is_repeat
+        super().__init__(f"{existing.practice} already has an open migration ({existing.pk})")
+
+
+def _one_open_migration_refused(error: IntegrityError) -> bool:
+    """Whether the database refused a second open migration (PostgreSQL names the constraint, SQLite the column)."""
+    text = str(error)
+    return "one_open_migration" in text or "checklists_migration.practice_id" in text
+
+
+def _open_migration_of(practice, request: dict, user) -> OpenMigrationExists | None:
+    existing = (
+        Migration.objects.open().filter(practice=practice).select_related("practice", "old_supplier", "new_supplier")
+    ).first()
+    if existing is None:
+        return None
+    asked = {key: getattr(existing, key) for key in request}
+    return OpenMigrationExists(existing, is_repeat=asked == request and existing.created_by_id == user.pk)
+
+
 def migration_create(
     *,
     user,
@@ -100,11 +166,21 @@ def migration_create(
     read_only_window_days: int,
     read_only_window_source: str,
     template: ChecklistTemplate | None = None,
+    phases_done_before_golive: list[str] | tuple = (),
+    went_live_on: datetime.date | None = None,
 ) -> Migration:
     """Create a migration and its checklist, every step's due date worked out from the key dates.
 
-    Raises PermissionDenied unless the user manages the practice, and ValidationError for a practice that is
-    not open (ODS lists it as closed, dormant or proposed: it stays for history but starts no migration).
+    A practice joining part-way says which phases it finished before it used GoLive
+    (`phases_done_before_golive`, Phase values): their steps are recorded as done before GoLive, naming nobody
+    as the doer. `went_live_on` is the day a practice that has already gone live did so: it is recorded as the
+    actual go-live and the read-only window counts from it.
+
+    Raises PermissionDenied (not the practice manager, the ICB's commissioner or an administrator),
+    ValidationError (a practice that is not open: ODS lists it as closed, dormant or proposed, so it stays for
+    history but starts no migration), ValueError (an unknown phase; a go-live in the future or before FDP) and
+    OpenMigrationExists (the practice already has an open migration, checked first and enforced by the database
+    when two are created at once).
     """
     if not can_manage_migration(user, practice):
         raise PermissionDenied("Only the practice manager or the ICB's commissioners can create a migration.")
@@ -112,49 +188,214 @@ def migration_create(
         raise ValidationError(
             f"{practice.name} is {practice.get_status_display().lower()}: it cannot start a migration"
         )
+    unknown = set(phases_done_before_golive) - set(Phase.values)
+    if unknown:
+        raise ValueError(f"Unknown phases: {sorted(unknown)}")
+    if went_live_on and not fdp_date <= went_live_on <= timezone.localdate():
+        raise ValueError("The practice's go-live must be on or after FDP and not in the future.")
+    request = {
+        "old_supplier": old_supplier,
+        "new_supplier": new_supplier,
+        "idp_date": idp_date,
+        "fdp_date": fdp_date,
+        "go_live_date": go_live_date,
+        "read_only_window_days": read_only_window_days,
+        "went_live_on": went_live_on,
+    }
+    refused = _open_migration_of(practice, request, user)
+    if refused:
+        raise refused
     template = template or ChecklistTemplate.objects.filter(is_default=True).first() or template_load_default()
-    with transaction.atomic():
-        migration = Migration.objects.create(
-            practice=practice,
-            old_supplier=old_supplier,
-            new_supplier=new_supplier,
-            template=template,
-            idp_date=idp_date,
-            fdp_date=fdp_date,
-            go_live_date=go_live_date,
-            planned_go_live_date=go_live_date,
-            read_only_window_days=read_only_window_days,
-            read_only_window_source=read_only_window_source,
-            read_only_ends_on=_read_only_end(go_live_date, read_only_window_days),
-            created_by=user,
-        )
-        anchors = migration.anchor_dates()
-        Step.objects.bulk_create(
-            Step(
-                migration=migration,
-                template_step=template_step,
-                code=template_step.code,
-                phase=template_step.phase,
-                order=template_step.order,
-                title=template_step.title,
-                guidance=template_step.guidance,
-                role=template_step.role,
-                anchor=template_step.anchor,
-                offset_working_days=template_step.offset_working_days,
-                critical=template_step.critical,
-                due_date=_due_date(template_step, anchors),
+    try:
+        with transaction.atomic():
+            migration = _migration_insert(
+                user=user,
+                practice=practice,
+                template=template,
+                read_only_window_source=read_only_window_source,
+                **request,
             )
-            for template_step in template.steps.all()
+            if phases_done_before_golive:
+                _phases_done_before_golive(user, migration, phases_done_before_golive)
+    except IntegrityError as error:
+        # Someone created one between the check above and this insert: the database kept the first.
+        refused = _open_migration_of(practice, request, user) if _one_open_migration_refused(error) else None
+        if refused is None:
+            raise
+        raise refused from error
+    return migration
+
+
+def _migration_insert(
+    *, user, practice, template, went_live_on, go_live_date, read_only_window_days, **fields
+) -> Migration:
+    migration = Migration.objects.create(
+        practice=practice,
+        template=template,
+        go_live_date=go_live_date,
+        planned_go_live_date=go_live_date,
+        read_only_window_days=read_only_window_days,
+        went_live_on=went_live_on,
+        # The window runs from the day the practice actually went live, when it has.
+        read_only_ends_on=_read_only_end(went_live_on or go_live_date, read_only_window_days),
+        created_by=user,
+        **fields,
+    )
+    anchors = migration.anchor_dates()
+    Step.objects.bulk_create(
+        Step(
+            migration=migration,
+            template_step=template_step,
+            code=template_step.code,
+            phase=template_step.phase,
+            order=template_step.order,
+            title=template_step.title,
+            guidance=template_step.guidance,
+            role=template_step.role,
+            anchor=template_step.anchor,
+            offset_working_days=template_step.offset_working_days,
+            critical=template_step.critical,
+            due_date=_due_date(template_step, anchors),
         )
+        for template_step in template.steps.all()
+    )
+    after = _migration_snapshot(migration) | {"steps": template.steps.count()}
+    if went_live_on:
+        after["went_live_on"] = went_live_on.isoformat()
+    audit_record(
+        actor=user,
+        action="migration.created",
+        obj=migration,
+        after=after,
+        practice_id=practice.pk,
+        migration_id=migration.pk,
+    )
+    return migration
+
+
+def _phases_done_before_golive(user, migration: Migration, phases) -> int:
+    """Record every step of `phases` as done before GoLive: done, with nobody named as the doer."""
+    phases = sorted(set(phases), key=Phase.values.index)
+    closed = migration.steps.filter(phase__in=phases).update(
+        status=StepStatus.DONE,
+        completion=StepCompletion.BEFORE_GOLIVE,
+        completed_at=None,
+        completed_by=None,
+        updated_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="migration.phases_done_before_golive",
+        obj=migration,
+        after={"phases": ", ".join(Phase(phase).label for phase in phases), "steps_closed": closed},
+        practice_id=migration.practice_id,
+        migration_id=migration.pk,
+    )
+    return closed
+
+
+def migration_phases_past(*, template: ChecklistTemplate | None = None, anchors: dict, today: datetime.date) -> list:
+    """The phases with a step that would be due before `today` for these key dates: what to ask a practice
+    joining part-way. `anchors` maps Anchor values to dates (as Migration.anchor_dates). Reads the template's
+    steps once; writes nothing. Returns [(phase value, steps in the phase, steps already past due)], in order.
+    """
+    template = template or ChecklistTemplate.objects.filter(is_default=True).first() or template_load_default()
+    counts: dict[str, list[int]] = {}
+    for step in template.steps.all():
+        total_past = counts.setdefault(step.phase, [0, 0])
+        total_past[0] += 1
+        total_past[1] += _due_date(step, anchors) < today
+    return [(phase, *counts[phase]) for phase in Phase.values if phase in counts and counts[phase][1]]
+
+
+class WithdrawalRefused(Exception):
+    """The migration cannot be withdrawn (it is finished, or already withdrawn). The message says why."""
+
+
+def migration_withdraw(*, user, migration: Migration, reason: str) -> Migration:
+    """Withdraw a migration created by mistake or abandoned. It stays on record, read-only for everyone; it
+    leaves the dashboards' in-progress counts and charts, its reminders stop, and the practice may start another.
+
+    Who: the practice manager, the ICB's commissioners, administrators. Raises PermissionDenied, ValueError (an
+    empty reason) and WithdrawalRefused (finished, or already withdrawn: checked on the locked row).
+    """
+    if not can_manage_migration(user, migration.practice):
+        raise PermissionDenied("Only the practice manager or the ICB's commissioners can withdraw a migration.")
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A withdrawal needs a reason.")
+    with transaction.atomic():
+        locked = Migration.objects.select_for_update(of=("self",)).select_related("withdrawn_by").get(pk=migration.pk)
+        if locked.is_withdrawn:
+            raise WithdrawalRefused(MigrationWithdrawn(locked).message.replace(", so nothing in it can be changed", ""))
+        if locked.completed_on:
+            raise WithdrawalRefused("This migration is finished, so it cannot be withdrawn.")
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = user
+        locked.withdrawal_reason = reason
+        locked.version += 1
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "version"])
         audit_record(
             actor=user,
-            action="migration.created",
-            obj=migration,
-            after=_migration_snapshot(migration) | {"steps": template.steps.count()},
-            practice_id=practice.pk,
-            migration_id=migration.pk,
+            action="migration.withdrawn",
+            obj=locked,
+            after={"withdrawn_on": timezone.localdate(locked.withdrawn_at).isoformat()},
+            reason=reason,
+            practice_id=locked.practice_id,
+            migration_id=locked.pk,
         )
+    migration.refresh_from_db()
     return migration
+
+
+def can_mark_phase_done(user, practice) -> bool:
+    """Closing a whole phase at once is the practice manager's call (not staff, leads or commissioners)."""
+    return Role.PRACTICE_MANAGER in roles_for(user, practice)
+
+
+def phase_steps_to_close(migration: Migration, phase: str):
+    """The phase's open steps a practice manager may close together: all but those completed by a sign-off
+    record (RECORD_STEP_CODES), which only their record closes."""
+    return migration.steps.filter(phase=phase, status=StepStatus.TODO).exclude(code__in=RECORD_STEP_CODES)
+
+
+def phase_mark_done(*, user, migration: Migration, phase: str, step_ids: list[int]) -> int:
+    """Mark the open steps of a phase done together, as previewed: `step_ids` are the steps the practice manager
+    saw. Steps someone closed since are left as they are; steps reopened since were not seen, so stay open.
+    Each step records who marked it and that it was closed with its phase. Returns how many were closed.
+
+    Raises PermissionDenied (not a practice manager of the practice), ValueError (an unknown phase) and
+    MigrationWithdrawn.
+    """
+    if not can_mark_phase_done(user, migration.practice):
+        raise PermissionDenied("Only the practice manager can mark a whole phase as done.")
+    if phase not in Phase.values:
+        raise ValueError(f"Unknown phase {phase!r}")
+    with transaction.atomic():
+        migration_lock_for_write(migration.pk)
+        steps = phase_steps_to_close(migration, phase).filter(pk__in=step_ids)
+        closed = list(steps.values_list("code", flat=True).order_by("order"))
+        now = timezone.now()
+        count = steps.update(
+            status=StepStatus.DONE,
+            completion=StepCompletion.WITH_PHASE,
+            completed_at=now,
+            completed_by=user,
+            updated_by=user,
+            updated_at=now,
+            # A page still showing the old version gets the usual "changed while you were looking" answer.
+            version=F("version") + 1,
+        )
+        if count:
+            audit_record(
+                actor=user,
+                action="migration.phase_marked_done",
+                obj=migration,
+                after={"phase": Phase(phase).label, "steps_closed": count, "steps": ", ".join(closed)},
+                practice_id=migration.practice_id,
+                migration_id=migration.pk,
+            )
+    return count
 
 
 @dataclass(frozen=True)
@@ -215,7 +456,7 @@ def migration_change_key_dates(
     if not can_manage_migration(user, migration.practice):
         raise PermissionDenied("Only the practice manager or the ICB's commissioners can change key dates.")
     with transaction.atomic():
-        locked = Migration.objects.select_for_update().get(pk=migration.pk)
+        locked = migration_lock_for_write(migration.pk)
         if locked.version != expected_version:
             raise MigrationConflict(locked)
         before = _migration_snapshot(locked)
@@ -286,12 +527,16 @@ def step_update(
     if assigning and not practice_members(practice).filter(pk=assignee.pk).exists():
         raise PermissionDenied("Steps can only be assigned to people at the practice.")
     with transaction.atomic():
+        migration_lock_for_write(step.migration_id)
         current = Step.objects.select_for_update(of=("self",)).select_related("assignee", "updated_by").get(pk=step.pk)
         if current.version != expected_version:
             raise StepConflict(current)
         before = _step_snapshot(current)
-        if status is not None:
+        if status is not None and status != current.status:
+            # A tick or untick is the person's own act, whatever closed the step before. Saving a note on a done
+            # step keeps who did it (and that nobody is named, for a step done before GoLive).
             current.status = status
+            current.completion = ""
             if status == StepStatus.DONE:
                 current.completed_at = timezone.now()
                 current.completed_by = user

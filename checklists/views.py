@@ -1,10 +1,12 @@
-"""Migrations and their checklist: list, create, migration page, steps, key dates, history."""
+"""Migrations and their checklist: list, create, withdraw, migration page, steps, phases, key dates, history."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -26,12 +28,14 @@ from practices.selectors import (
 from . import presenters, selectors, services
 from .forms import (
     ChecklistFilterForm,
+    JoiningPartWayForm,
     KeyDatesForm,
     MigrationCreateForm,
     StepForm,
     StepTickForm,
+    WithdrawForm,
 )
-from .models import Phase, StepStatus
+from .models import Anchor, Phase, StepStatus
 
 # Names other apps register their parts under (golive/core/panels.py).
 MIGRATION_PAGE = "migration"
@@ -57,6 +61,8 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def migration_create(request):
+    """Create a migration. When its dates are already past, a second page asks what the practice did before
+    GoLive and whether it has gone live (no JavaScript: the first page's answers are carried in the form)."""
     # Closed, dormant and proposed practices stay for history but start no migration.
     practices = practices_user_can_manage(request.user).accepting_new_migrations().select_related("icb")
     if not practices.exists():
@@ -66,15 +72,79 @@ def migration_create(request):
         practices=practices,
         initial=MigrationCreateForm.initial_for(_practice_to_prefill(request, practices)),
     )
-    if request.method == "POST" and form.is_valid():
-        migration = services.migration_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"Migration created with {migration.steps.count()} checklist steps")
-        next_pages = links_for(MIGRATION_CREATED)
-        if next_pages and can_work_checklist(request.user, migration.practice):
-            # Offer the practice the next set-up page (reconnections: the tracker) while the list is fresh.
-            return redirect(next_pages[0].url(migration.pk))
-        return redirect("checklists:migration", pk=migration.pk)
-    return render(request, "checklists/migration_create.html", {"form": form})
+    if request.method != "POST" or "change" in request.POST or not form.is_valid():
+        return render(request, "checklists/migration_create.html", {"form": form})
+    data = form.cleaned_data
+    joining = _joining_form(request, data)
+    already_open = selectors.open_migration_for(data["practice"])
+    if joining is not None and already_open is None and not ("confirm" in request.POST and joining.is_valid()):
+        return render(
+            request,
+            "checklists/migration_create_joining.html",
+            {
+                "form": joining,
+                "practice": data["practice"],
+                "carried": _carried(request, joining),
+                "confirm_attributes": {"name": "confirm", "value": "1"},
+                "change_attributes": {"name": "change", "value": "1"},
+            },
+        )
+    try:
+        migration = services.migration_create(user=request.user, **data, **_joining_answers(joining))
+    except services.OpenMigrationExists as refused:
+        if refused.is_repeat:
+            messages.info(request, "This migration was already created")
+            return redirect("checklists:migration", pk=refused.existing.pk)
+        form.add_error("practice", presenters.open_migration_error(refused.existing))
+        return render(
+            request,
+            "checklists/migration_create.html",
+            {"form": form, "existing": presenters.open_migration_inset(refused.existing)},
+        )
+    messages.success(request, presenters.created_message(migration))
+    next_pages = links_for(MIGRATION_CREATED)
+    if next_pages and can_work_checklist(request.user, migration.practice):
+        # Offer the practice the next set-up page (reconnections: the tracker) while the list is fresh.
+        return redirect(next_pages[0].url(migration.pk))
+    return redirect("checklists:migration", pk=migration.pk)
+
+
+def _joining_form(request, data: dict) -> JoiningPartWayForm | None:
+    """The second question when some of the migration's dates are past; None when nothing is."""
+    today = timezone.localdate()
+    anchors = {
+        Anchor.IDP: data["idp_date"],
+        Anchor.FDP: data["fdp_date"],
+        Anchor.GO_LIVE: data["go_live_date"],
+        Anchor.READ_ONLY_END: data["go_live_date"] + datetime.timedelta(days=data["read_only_window_days"]),
+    }
+    phases = services.migration_phases_past(anchors=anchors, today=today)
+    go_live_passed = data["go_live_date"] < today
+    if not phases and not go_live_passed:
+        return None
+    return JoiningPartWayForm(
+        request.POST if "confirm" in request.POST else None,
+        phases=phases,
+        go_live_passed=go_live_passed,
+        fdp_date=data["fdp_date"],
+        today=today,
+    )
+
+
+def _joining_answers(joining: JoiningPartWayForm | None) -> dict:
+    if joining is None or not joining.is_bound or not joining.is_valid():
+        return {}
+    return {
+        "phases_done_before_golive": joining.cleaned_data.get("phases_done", []),
+        "went_live_on": joining.cleaned_data.get("went_live_on"),
+    }
+
+
+def _carried(request, joining: JoiningPartWayForm) -> list[tuple[str, str]]:
+    """The first page's answers, carried unchanged through the second page's form."""
+    own = {name for field in joining.fields for name in (field, f"{field}_day", f"{field}_month", f"{field}_year")}
+    skip = own | {"csrfmiddlewaretoken", "confirm", "change"}
+    return [(name, value) for name, values in request.POST.lists() if name not in skip for value in values]
 
 
 def _practice_to_prefill(request, practices):
@@ -96,9 +166,10 @@ def migration_detail(request, pk):
             "migration": migration,
             "stage_tag": presenters.stage_tag(migration.stage_on(today)),
             "key_dates_summary": {"rows": presenters.key_dates_rows(migration)},
-            "countdown": presenters.read_only_countdown(migration, today),
+            "countdown": presenters.countdown(migration, today),
+            "withdrawal": presenters.withdrawal_rows(migration),
             "progress": selectors.migration_progress(migration, today),
-            "can_manage": can_manage_migration(request.user, migration.practice),
+            "can_manage": migration.is_open and can_manage_migration(request.user, migration.practice),
             # Go-live records, reconnections and reminders add their parts (golive/core/panels.py).
             "panels": panels_for(MIGRATION_PAGE, request, migration),
         },
@@ -128,7 +199,15 @@ def checklist(request, pk):
             # Carry the filtered view, so saving the step returns to the same list.
             step.edit_url = reverse("checklists:step", args=[migration.pk, step.pk]) + "?" + next_query
             step.tick_url = reverse("checklists:step_tick", args=[migration.pk, step.pk])
-            step.can_update = step_updatable(roles, step.role)
+            step.can_update = not migration.is_withdrawn and step_updatable(roles, step.role)
+            step.who = presenters.step_who(step, migration)
+    can_close_phases = not migration.is_withdrawn and services.can_mark_phase_done(request.user, migration.practice)
+    for group in groups:
+        group.close_url = (
+            reverse("checklists:phase_done", args=[migration.pk, group.phase])
+            if can_close_phases and group.closed < group.total
+            else ""
+        )
     return render(
         request,
         "checklists/checklist.html",
@@ -194,8 +273,10 @@ def _step_back_link(request, migration, step) -> tuple[str, str]:
 def step_edit(request, pk, step_pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     step = selectors.step_get_for_user(request.user, migration, step_pk)
-    can_work = can_update_step(request.user, migration.practice, step.role)
+    can_work = not migration.is_withdrawn and can_update_step(request.user, migration.practice, step.role)
     if request.method == "POST" and not can_work:
+        if migration.is_withdrawn:
+            raise services.MigrationWithdrawn(migration)
         raise PermissionDenied("Only people at the practice, or the commissioner for their own steps, can change this.")
     initial = {
         "status": step.status,
@@ -240,6 +321,8 @@ def step_edit(request, pk, step_pk):
             "can_work": can_work,
             "conflict": conflict,
             "status_tag": presenters.step_status_tag(step, today),
+            "who": presenters.step_who(step, migration),
+            "completion_text": presenters.step_completion_text(step),
             "back_url": back_url,
             "back_text": back_text,
         },
@@ -253,6 +336,8 @@ def key_dates(request, pk):
     migration = selectors.migration_get_for_user(request.user, pk)
     if not can_manage_migration(request.user, migration.practice):
         raise PermissionDenied("Only the practice manager or the ICB's commissioners can change key dates.")
+    if migration.is_withdrawn:
+        raise services.MigrationWithdrawn(migration)
     form = KeyDatesForm(request.POST or None, initial=KeyDatesForm.initial_for(migration))
     moves = None
     if request.method == "POST" and form.is_valid():
@@ -297,6 +382,52 @@ def key_dates(request, pk):
                 for value in values
             ],
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    """Withdraw a migration: a reason, a warning that it cannot be undone, then the migration page."""
+    migration = selectors.migration_get_for_user(request.user, pk)
+    if not can_manage_migration(request.user, migration.practice):
+        raise PermissionDenied("Only the practice manager or the ICB's commissioners can withdraw a migration.")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.migration_withdraw(user=request.user, migration=migration, reason=form.cleaned_data["reason"])
+        except services.WithdrawalRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Migration withdrawn. Nothing in it can be changed now.")
+            return redirect("checklists:migration", pk=migration.pk)
+    return render(
+        request,
+        "checklists/withdraw.html",
+        {"migration": migration, "form": form, "refusal": presenters.withdrawal_refusal(migration)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def phase_done(request, pk, phase):
+    """Mark a whole phase done: a preview of the steps it will close, then a confirm. Practice managers only."""
+    migration = selectors.migration_get_for_user(request.user, pk)
+    if phase not in Phase.values:
+        raise Http404("No such phase")
+    if not services.can_mark_phase_done(request.user, migration.practice):
+        raise PermissionDenied("Only the practice manager can mark a whole phase as done.")
+    if migration.is_withdrawn:
+        raise services.MigrationWithdrawn(migration)
+    if request.method == "POST":
+        seen = [int(value) for value in request.POST.getlist("step") if value.isdigit()]
+        closed = services.phase_mark_done(user=request.user, migration=migration, phase=phase, step_ids=seen)
+        messages.success(request, f"{Phase(phase).label}: {closed} step{pluralize(closed)} marked as done")
+        return redirect(reverse("checklists:checklist", args=[migration.pk]) + f"#phase-{phase}")
+    steps = list(services.phase_steps_to_close(migration, phase).order_by("order"))
+    kept_open = presenters.record_steps_inset(selectors.phase_record_steps(migration, phase))
+    return render(
+        request,
+        "checklists/phase_done.html",
+        {"migration": migration, "phase": Phase(phase), "steps": steps, "kept_open": kept_open},
     )
 
 

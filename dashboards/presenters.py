@@ -6,16 +6,22 @@ from functools import cache
 
 from django.conf import settings
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
-from checklists.models import MigrationStage
+from checklists.models import MigrationStage, Phase
 from checklists.presenters import stage_tag
 from golive.core.components import render_component
 
 from . import charts, rag
 
-RAG_TAG_CLASSES = {rag.RED: "nhsuk-tag--red", rag.AMBER: "nhsuk-tag--orange", rag.GREEN: "nhsuk-tag--green"}
+RAG_TAG_CLASSES = {
+    rag.RED: "nhsuk-tag--red",
+    rag.AMBER: "nhsuk-tag--orange",
+    rag.GREEN: "nhsuk-tag--green",
+    rag.NOT_RATED: "nhsuk-tag--grey",
+}
 
 # (sort key or None, heading, numeric)
 COLUMNS = [
@@ -26,7 +32,7 @@ COLUMNS = [
     ("done", "Steps done", True),
     ("overdue", "Overdue steps", True),
     ("sign_off", "Go-live sign-off", False),
-    ("links", "Links outstanding", True),
+    ("links", "Third-party links", True),
     ("window", "Read-only days left", True),
     ("issues", "Open issues", True),
     ("rag", "RAG", False),
@@ -37,15 +43,55 @@ def rag_tag(status: str) -> dict:
     return {"text": rag.RAG_LABELS[status], "classes": RAG_TAG_CLASSES[status]}
 
 
-def rag_reason(rank: int) -> str:
-    """Why a migration is red or amber (nothing for green)."""
-    rule = rag.rule_of(rank)
-    return rule.text if rule and rule.status != rag.GREEN else ""
+def rag_reasons(migration_pk: int, rules: list, failing_checks: list) -> list[dict]:
+    """Every rule that applies, as text with a link to where it can be seen; the data-check rule lists the failing
+    checks themselves, each linked. Green rules (finished) say nothing: green needs no reason."""
+    reasons = []
+    for rule in rules:
+        if rule.status == rag.GREEN:
+            continue
+        href = reverse(rule.evidence_url, args=[migration_pk]) if rule.evidence_url else ""
+        details = []
+        if rule.code == "data_check_failed":
+            details = [
+                {
+                    "text": failing_check_text(check),
+                    "href": reverse("go_live:data_checks", args=[migration_pk]) + f"#check-{check.pk}",
+                }
+                for check in failing_checks
+            ]
+        reasons.append({"text": rule.text, "href": href, "details": details})
+    return reasons
+
+
+def failing_check_text(check) -> str:
+    return (
+        f"{check.get_area_display()}, {check.get_round_display()} round: {check.problems_found} problem"
+        f"{'' if check.problems_found == 1 else 's'} in {check.records_checked} records "
+        f"(checked {long_date(check.checked_on)})"
+    )
+
+
+def reasons_text(rules: list) -> str:
+    """The reasons in one line, for the CSV."""
+    return "; ".join(rule.text for rule in rules if rule.status != rag.GREEN)
+
+
+def links_text(migration) -> str:
+    """What is true of the third-party links: none listed yet; before go-live, how many are still to switch off;
+    after go-live, how many are not back and verified."""
+    if migration.withdrawn_at:
+        return "–"
+    if not migration.links_total:
+        return "Not set up"
+    if migration.links_outstanding is None:
+        return f"{migration.links_to_switch_off} to switch off" if migration.links_to_switch_off else "All switched off"
+    return f"{migration.links_outstanding} not back" if migration.links_outstanding else "All back"
 
 
 def window_days_left(migration, today: datetime.date) -> int | None:
-    """Days of the old system's read-only window left, for live migrations not yet finished."""
-    if not migration.went_live_on or migration.completed_on:
+    """Days of the old system's read-only window left, for live migrations neither finished nor withdrawn."""
+    if not migration.went_live_on or migration.completed_on or migration.withdrawn_at:
         return None
     return (migration.read_only_ends_on - today).days
 
@@ -53,6 +99,10 @@ def window_days_left(migration, today: datetime.date) -> int | None:
 def sign_off_text(migration, today: datetime.date) -> str:
     if migration.signed_off:
         return "Signed off"
+    if migration.went_live_on:
+        return f"Went live {long_date(migration.went_live_on)}, before using GoLive"
+    if migration.withdrawn_at:
+        return "–"
     return "Not signed off" if migration.go_live_date <= today else "Not due yet"
 
 
@@ -70,17 +120,21 @@ def _rag_tag_html(status: str) -> SafeString:
     return render_component("tag", rag_tag(status))
 
 
-def decorate_rows(rows, today: datetime.date) -> None:
+def decorate_rows(rows, today: datetime.date, details: dict[int, dict]) -> None:
     """Add display values to the page's rows (only the rows on the page, never the whole portfolio).
 
-    Tags are rendered once per process for each stage and status: a table of them is the same few tags repeated.
+    `details` is selectors.rows_detail for these rows. Tags are rendered once per process for each stage and
+    status: a table of them is the same few tags repeated.
     """
     for migration in rows:
+        detail = details[migration.pk]
         migration.stage_tag_html = _stage_tag_html(migration.stage)
+        migration.this_phase = Phase(detail["this_phase"]).label if detail["this_phase"] else ""
         migration.rag_tag_html = _rag_tag_html(rag.status_of(migration.rag_rank))
-        migration.rag_reason_text = rag_reason(migration.rag_rank)
+        migration.rag_reasons = rag_reasons(migration.pk, detail["reasons"], detail["failing_checks"])
         migration.window_left = window_days_left(migration, today)
         migration.sign_off_text = sign_off_text(migration, today)
+        migration.links_text = links_text(migration)
 
 
 def content_cache_key(page: str, scope, params: QueryDict, today: datetime.date) -> str | None:
@@ -263,25 +317,32 @@ def slippage_chart(bands: list[dict]) -> dict:
 
 
 DEFINITIONS = [
-    ("Migrations in progress", "Migrations not yet finished, whatever their stage."),
+    ("Migrations in progress", "Migrations neither finished nor withdrawn, whatever their stage."),
     ("Red, amber and green", "How many migrations each RAG status covers, by the rules above."),
     (
         "Stage",
         "Where the migration is, from its dates: planning until IDP, data checking until FDP, cutover "
-        "until go-live is signed off, then live with the old system read-only until the window ends, and finished "
-        "when the end-of-migration steps are done.",
+        "until the go-live date, then “go-live date passed: not signed off” until the go-live data is signed off; "
+        "then live with the old system read-only until the window ends, and finished when the end-of-migration "
+        "steps are done. Withdrawn migrations stay on record with the stage “Withdrawn”.",
+    ),
+    (
+        "This phase",
+        "Shown under the stage: the checklist phase of the earliest open step that is due by today, or, when none "
+        "is, of the next open step.",
     ),
     ("Steps done", "Checklist steps done or marked not applicable, as a share of all the migration's steps."),
     ("Overdue steps", "Steps still to do whose due date is before today (dates in UK time)."),
     (
         "Go-live sign-off",
         "Whether the practice has signed off the go-live data; “Not signed off” once the go-live date has "
-        "passed without it.",
+        "passed without it. A practice that went live before it used GoLive shows the date it went live.",
     ),
     (
-        "Links outstanding",
-        "Third-party links (services connected to the clinical system) not yet reconnected and verified "
-        "working, nor marked not needed.",
+        "Third-party links",
+        "Services connected to the clinical system, switched off for cutover. “Not set up” until the practice "
+        "lists them. Before go-live: how many are still to switch off. After go-live: how many are not yet "
+        "reconnected and verified working (links marked not needed do not count).",
     ),
     ("Open issues", "Entries in the migration's issue log not yet resolved."),
     (
@@ -304,7 +365,11 @@ DEFINITIONS = [
         "live, by change of supplier: median, shortest and longest.",
     ),
     ("Go-live slippage", "For practices that have gone live: go-live date compared with the date first planned."),
-    ("Summary figures and charts", "Cover every migration in the ICB (or ICBs) shown, whatever the table's filters."),
+    (
+        "Summary figures and charts",
+        "Cover every migration in the ICB (or ICBs) shown, whatever the table's filters. Withdrawn migrations "
+        "are listed in the table but left out of every figure and chart.",
+    ),
 ]
 
 
@@ -327,11 +392,11 @@ CSV_HEADER = [
     "Steps",
     "Overdue steps",
     "Go-live sign-off",
-    "Links outstanding",
+    "Third-party links",
     "Read-only days left",
     "Open issues",
     "RAG",
-    "RAG reason",
+    "RAG reasons",
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -358,10 +423,10 @@ def csv_row(migration, today: datetime.date) -> list:
         migration.steps_total,
         migration.steps_overdue,
         sign_off_text(migration, today),
-        migration.links_outstanding,
+        links_text(migration),
         "" if left is None else left,
         migration.open_issues,
         rag.RAG_LABELS[rag.status_of(migration.rag_rank)],
-        rag_reason(migration.rag_rank),
+        reasons_text(rag.reasons_of(migration)),
     ]
     return [csv_cell(value) for value in values]

@@ -27,13 +27,14 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from checklists.models import PHASE_ORDER, Migration, MigrationStage, Phase, StepStatus
-from checklists.selectors import migrations_visible_to
+from checklists.models import OPEN_MIGRATION, PHASE_ORDER, Migration, MigrationStage, Phase, StepStatus
+from checklists.selectors import migrations_visible_to, this_phase_subquery
 from go_live.models import GoLiveSignOff, Issue, IssueStatus
+from go_live.selectors import failed_latest_checks_of
 from practices.models import ICB, Membership, Role, SubICBLocation
 from practices.selectors import roles_for
 from reconnections.models import ThirdPartyLink
-from reconnections.selectors import NOT_YET_VERIFIED
+from reconnections.selectors import NOT_YET_VERIFIED, STILL_TO_SWITCH_OFF
 
 from . import rag
 
@@ -109,6 +110,11 @@ def scoped_migrations(user, scope: DashboardScope) -> QuerySet[Migration]:
     return migrations_visible_to(user).filter(practice__icb_id__in=scope.icb_ids)
 
 
+def counted(migrations: QuerySet[Migration]) -> QuerySet[Migration]:
+    """The migrations the figures and charts count: withdrawn ones stay on record but are not part of the work."""
+    return migrations.filter(withdrawn_at__isnull=True)
+
+
 def can_use_dashboards(user, migration: Migration) -> bool:
     """Commissioners of the migration's ICB or place, and administrators; practice users use the checklist."""
     return user.is_superuser or Role.COMMISSIONER in roles_for(user, migration.practice)
@@ -152,12 +158,13 @@ ORDER BY place_name
 
 def place_counts(migrations: QuerySet[Migration], today: datetime.date) -> list[dict]:
     """Per sub-ICB location: migrations, in flight, red, amber and green. One query, however many migrations.
+    Withdrawn migrations are left out, as from every count (see counted).
 
     The RAG of each migration is an aggregate over its steps, so the per-place counts group those rows a
     second time: the per-migration query becomes a subquery (Django does not group an aggregate twice).
     """
     per_migration = (
-        rag.with_rag(migrations, today)
+        rag.with_rag(counted(migrations), today)
         .annotate(
             place_id=F("practice__sub_icb_location_id"),
             place_code=F("practice__sub_icb_location__code"),
@@ -221,10 +228,23 @@ def _count_of(queryset) -> SubqueryCount:
 
 
 def go_live_and_follow_up() -> dict:
-    """Sign-off, links outstanding and open issues per migration, as annotations."""
+    """Sign-off, third-party links and open issues per migration, as annotations.
+
+    `links_outstanding` counts links not back and verified only once the practice has gone live (None before:
+    links are meant to be off during cutover); `links_total` tells "not set up" (no links) from none outstanding,
+    and `links_to_switch_off` says what is left before cutover.
+    """
     return {
         "signed_off": Exists(GoLiveSignOff.objects.filter(migration=OuterRef("pk"))),
-        "links_outstanding": _count_of(ThirdPartyLink.objects.filter(status__in=NOT_YET_VERIFIED)),
+        "links_total": _count_of(ThirdPartyLink.objects.all()),
+        "links_to_switch_off": _count_of(ThirdPartyLink.objects.filter(status__in=STILL_TO_SWITCH_OFF)),
+        "links_outstanding": Case(
+            When(
+                went_live_on__isnull=False, then=_count_of(ThirdPartyLink.objects.filter(status__in=NOT_YET_VERIFIED))
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
         "open_issues": _count_of(Issue.objects.filter(status=IssueStatus.OPEN)),
     }
 
@@ -243,9 +263,15 @@ def portfolio(
     filters: PortfolioFilters,
     sort: str = DEFAULT_SORT,
     descending: bool = False,
+    reasons: bool = False,
 ) -> QuerySet[Migration]:
-    """One row per migration with progress, overdue counts and RAG; one query per page of rows."""
-    rows = rag.with_rag(migrations.with_stage(today).annotate(**go_live_and_follow_up()), today).annotate(
+    """One row per migration with progress, overdue counts and RAG; one query per page of rows.
+
+    `reasons`: also the RAG rules that apply to each row (rag.with_rag), for the CSV, which has no second query.
+    """
+    rows = rag.with_rag(
+        migrations.with_stage(today).annotate(**go_live_and_follow_up()), today, reasons=reasons
+    ).annotate(
         percent_done=Case(
             When(steps_total=0, then=Value(0)),
             default=F("steps_closed") * 100 / F("steps_total"),
@@ -296,15 +322,15 @@ def summary_counts(migrations: QuerySet[Migration], today: datetime.date) -> dic
     window_end = today + datetime.timedelta(days=14)
     return rows.aggregate(
         total=Count("pk"),
-        in_flight=Count("pk", filter=Q(completed_on__isnull=True)),
+        in_flight=Count("pk", filter=OPEN_MIGRATION),
         red=Count("pk", filter=Q(rag_rank__range=rag.rank_range(rag.RED))),
         amber=Count("pk", filter=Q(rag_rank__range=rag.rank_range(rag.AMBER))),
         green=Count("pk", filter=Q(rag_rank__range=rag.rank_range(rag.GREEN))),
         windows_ending=Count(
             "pk",
-            filter=Q(
+            filter=OPEN_MIGRATION
+            & Q(
                 went_live_on__isnull=False,
-                completed_on__isnull=True,
                 read_only_ends_on__gte=today,
                 read_only_ends_on__lte=window_end,
             ),
@@ -312,11 +338,15 @@ def summary_counts(migrations: QuerySet[Migration], today: datetime.date) -> dic
     )
 
 
+# The pipeline's stages: every stage but withdrawn (see counted).
+PIPELINE_STAGES = [stage for stage in MigrationStage.values if stage != MigrationStage.WITHDRAWN]
+
+
 def stage_counts(migrations: QuerySet[Migration], today: datetime.date) -> dict[str, int]:
-    """Migrations by stage (the pipeline): one grouped query."""
-    counts = migrations.with_stage(today).values("stage").annotate(n=Count("pk")).order_by()
+    """Migrations by stage (the pipeline), withdrawn ones left out: one grouped query."""
+    counts = counted(migrations).with_stage(today).values("stage").annotate(n=Count("pk")).order_by()
     found = {row["stage"]: row["n"] for row in counts}
-    return {stage: found.get(stage, 0) for stage in MigrationStage.values}
+    return {stage: found.get(stage, 0) for stage in PIPELINE_STAGES}
 
 
 def month_start(day: datetime.date, months: int = 0) -> datetime.date:
@@ -328,7 +358,8 @@ def go_lives_by_month(migrations: QuerySet[Migration], today: datetime.date) -> 
     """Go-lives per month, 6 months back to 5 ahead, split into live (signed off) and scheduled: one query."""
     first, after_last = month_start(today, -6), month_start(today, 6)
     counts = (
-        migrations.filter(go_live_date__gte=first, go_live_date__lt=after_last)
+        counted(migrations)
+        .filter(go_live_date__gte=first, go_live_date__lt=after_last)
         .annotate(month=TruncMonth("go_live_date"))
         .values("month")
         .annotate(
@@ -357,7 +388,8 @@ def cutover_days_by_pair(migrations: QuerySet[Migration]) -> list[dict]:
     median is worked out from at most (pairs × distinct lengths) rows, however many migrations there are.
     """
     histogram = (
-        migrations.filter(went_live_on__isnull=False)
+        counted(migrations)
+        .filter(went_live_on__isnull=False)
         .annotate(cutover=ExpressionWrapper(F("go_live_date") - F("fdp_date"), output_field=DurationField()))
         .values("old_supplier__name", "new_supplier__name", "cutover")
         .annotate(n=Count("pk"))
@@ -405,7 +437,8 @@ SLIPPAGE_BANDS = [
 def go_live_slippage(migrations: QuerySet[Migration]) -> list[dict]:
     """Live migrations by how far go-live moved from the first planned date: one grouped query."""
     slips = (
-        migrations.filter(went_live_on__isnull=False)
+        counted(migrations)
+        .filter(went_live_on__isnull=False)
         .annotate(slip=ExpressionWrapper(F("go_live_date") - F("planned_go_live_date"), output_field=DurationField()))
         .values("slip")
         .annotate(n=Count("pk"))
@@ -433,8 +466,25 @@ def _slip_band(days: int) -> str:
 
 
 def migration_rag(migration: Migration, today: datetime.date) -> Migration:
-    """The same migration with its step counts and RAG annotated: one query."""
-    return rag.with_rag(Migration.objects.filter(pk=migration.pk), today).get()
+    """The same migration with its step counts, RAG and the rules that apply annotated: one query."""
+    return rag.with_rag(Migration.objects.filter(pk=migration.pk), today, reasons=True).get()
+
+
+def rows_detail(migration_ids: list[int], today: datetime.date) -> dict[int, dict]:
+    """What the portfolio shows for the rows on one page beyond the sortable figures: the RAG rules that apply,
+    "this phase" and the failing data checks. Two queries, whatever the page size."""
+    rows = rag.with_rag(Migration.objects.filter(pk__in=migration_ids), today, reasons=True).annotate(
+        this_phase=this_phase_subquery(today)
+    )
+    failing = failed_latest_checks_of(migration_ids)
+    return {
+        row.pk: {
+            "reasons": rag.reasons_of(row),
+            "this_phase": row.this_phase,
+            "failing_checks": failing.get(row.pk, []),
+        }
+        for row in rows
+    }
 
 
 def phase_summary(migration: Migration, today: datetime.date) -> list[dict]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from checklists import presenters as checklist_presenters
 from checklists import selectors as checklist_selectors
+from checklists.models import Phase
 from go_live import presenters as go_live_presenters
 from go_live import selectors as go_live_selectors
 from reconnections import selectors as reconnection_selectors
@@ -33,7 +34,7 @@ class _Echo:
         return value
 
 
-def _portfolio(request, today: datetime.date, scope=None) -> dict:
+def _portfolio(request, today: datetime.date, scope=None, *, reasons: bool = False) -> dict:
     """Scope, filters and sorted rows shared by the page, the print page and the CSV."""
     scope = scope or selectors.dashboard_scope(request.user, request.GET.get("icb"))
     migrations = selectors.scoped_migrations(request.user, scope)
@@ -50,7 +51,9 @@ def _portfolio(request, today: datetime.date, scope=None) -> dict:
     sort = request.GET.get("sort", "")
     sort = sort if sort in selectors.SORT_FIELDS else selectors.DEFAULT_SORT
     descending = request.GET.get("order") == "desc"
-    rows = selectors.portfolio(migrations, today=today, filters=filters, sort=sort, descending=descending)
+    rows = selectors.portfolio(
+        migrations, today=today, filters=filters, sort=sort, descending=descending, reasons=reasons
+    )
     place_name = dict(form.fields["place"].choices).get(filters.place) if filters.place else None
     return {
         "scope": scope,
@@ -85,7 +88,7 @@ def _portfolio_content(request, today: datetime.date, scope) -> dict:
     """Everything inside the page's main content, rendered; it depends only on the scope and the query string."""
     context = _portfolio(request, today, scope)
     page = Paginator(context["rows"], PAGE_SIZE).get_page(request.GET.get("page"))
-    presenters.decorate_rows(page, today)
+    presenters.decorate_rows(page, today, selectors.rows_detail([row.pk for row in page], today))
     migrations = context["migrations"]
     has_errors = context["form"].is_bound and bool(context["form"].errors)
     html = render_to_string(
@@ -117,7 +120,7 @@ def portfolio_print(request):
     today = timezone.localdate()
     context = _portfolio(request, today)
     rows = list(context["rows"][: PRINT_LIMIT + 1])
-    presenters.decorate_rows(rows, today)
+    presenters.decorate_rows(rows, today, selectors.rows_detail([row.pk for row in rows], today))
     return render(
         request,
         "dashboards/portfolio_print.html",
@@ -138,7 +141,7 @@ def portfolio_print(request):
 def portfolio_csv(request):
     """The filtered portfolio as CSV, streamed row by row from one query."""
     today = timezone.localdate()
-    rows = _portfolio(request, today)["rows"]
+    rows = _portfolio(request, today, reasons=True)["rows"]
     writer = csv.writer(_Echo())
     lines = (writer.writerow(line) for line in _csv_lines(rows, today))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
@@ -162,6 +165,7 @@ def migration(request, pk):
     today = timezone.localdate()
     summary = selectors.migration_rag(migration, today)
     readiness = go_live_selectors.go_live_readiness(migration)
+    failing = go_live_selectors.failed_latest_checks_of([migration.pk]).get(migration.pk, [])
     return render(
         request,
         "dashboards/migration.html",
@@ -169,9 +173,11 @@ def migration(request, pk):
             "migration": migration,
             "summary": summary,
             "rag_tag": presenters.rag_tag(rag.status_of(summary.rag_rank)),
-            "rag_reason": presenters.rag_reason(summary.rag_rank),
+            "rag_reasons": presenters.rag_reasons(migration.pk, rag.reasons_of(summary), failing),
             "stage_tag": checklist_presenters.stage_tag(migration.stage_on(today)),
-            "countdown": checklist_presenters.read_only_countdown(migration, today),
+            "this_phase": Phase(checklist_selectors.current_phase(migration, today)).label,
+            "countdown": checklist_presenters.countdown(migration, today),
+            "withdrawal": checklist_presenters.withdrawal_rows(migration),
             "key_dates_summary": {"rows": checklist_presenters.key_dates_rows(migration)},
             "phases": selectors.phase_summary(migration, today),
             "overdue_steps": selectors.overdue_steps(migration, today),
@@ -184,6 +190,7 @@ def migration(request, pk):
             ],
             "open_issues_phrase": go_live_presenters.open_issues_phrase(readiness.open_issues),
             "links": reconnection_selectors.links_outstanding(migration),
+            "gone_live": bool(migration.went_live_on),
             "history": checklist_selectors.migration_history(migration)[:10],
             "data_as_of": timezone.now(),
         },

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -33,6 +33,25 @@ GO_LIVE_ROUNDS = [CheckRound.FDP, CheckRound.GO_LIVE]
 
 def data_checks_for_migration(migration: Migration) -> QuerySet[DataCheck]:
     return migration.data_checks.select_related("checked_by").order_by("-checked_on", "-created_at", "-pk")
+
+
+def failed_latest_checks() -> QuerySet[DataCheck]:
+    """Checks that failed and are still the latest check of their area (any round): a re-check is a new row, and
+    only a later check of the same area (a later date, or a later row on the same day) clears a failure.
+    Filter it by migration, or correlate it with OuterRef("pk") on migrations."""
+    later = DataCheck.objects.filter(migration=OuterRef("migration"), area=OuterRef("area")).filter(
+        Q(checked_on__gt=OuterRef("checked_on")) | Q(checked_on=OuterRef("checked_on"), pk__gt=OuterRef("pk"))
+    )
+    return DataCheck.objects.filter(result=CheckResult.FAILED).filter(~Exists(later))
+
+
+def failed_latest_checks_of(migration_ids) -> dict[int, list[DataCheck]]:
+    """The failing latest checks of each migration, by migration id, areas in the guide's order. One query."""
+    found: dict[int, list[DataCheck]] = {}
+    order = {area: index for index, area in enumerate(CheckArea.values)}
+    for check in failed_latest_checks().filter(migration_id__in=migration_ids):
+        found.setdefault(check.migration_id, []).append(check)
+    return {key: sorted(checks, key=lambda check: order[check.area]) for key, checks in found.items()}
 
 
 def latest_go_live_checks(migration: Migration) -> dict[str, DataCheck]:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists.models import Migration, StepStatus
-from checklists.services import step_update
+from checklists.services import migration_lock_for_write, step_update
 from golive.core.audit import audit_record, changed_fields
 from practices.models import Role
 from practices.selectors import (
@@ -47,6 +47,7 @@ def data_check_record(
     if problems_found > records_checked:
         raise ValueError("Problems found cannot be more than records checked.")
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         check = DataCheck.objects.create(
             migration=migration,
             area=area,
@@ -118,7 +119,7 @@ def go_live_sign_off(
     if statement_version not in GO_LIVE_STATEMENTS:
         raise ValueError(f"Unknown statement version {statement_version!r}")
     with transaction.atomic():
-        locked = Migration.objects.select_for_update().get(pk=migration.pk)
+        locked = migration_lock_for_write(migration.pk)
         readiness = go_live_readiness(locked)
         current = readiness.sign_off
         if (current.pk if current else None) != expected_current_id:
@@ -180,7 +181,7 @@ def supplier_confirmation_record(
     if not can_work_checklist(user, migration.practice):
         raise PermissionDenied("Only people at the practice can record the supplier's confirmation.")
     with transaction.atomic():
-        Migration.objects.select_for_update().get(pk=migration.pk)
+        migration_lock_for_write(migration.pk)
         sign_off = current_go_live_sign_off(migration)
         if sign_off is None:
             raise ValueError("The go-live data must be signed off before the supplier is told.")
@@ -249,6 +250,7 @@ def issue_raise(
         raise PermissionDenied("Only people at the practice can raise issues.")
     _check_issue_owner(migration.practice, owner)
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         issue = Issue.objects.create(
             migration=migration,
             title=title.strip(),
@@ -292,6 +294,7 @@ def issue_update(
     if status == IssueStatus.RESOLVED and not resolution_note.strip():
         raise ValueError("A resolved issue needs a resolution note.")
     with transaction.atomic():
+        migration_lock_for_write(issue.migration_id)
         current = Issue.objects.select_for_update(of=("self",)).select_related("owner").get(pk=issue.pk)
         if current.version != expected_version:
             raise IssueConflict(current)
@@ -331,6 +334,7 @@ def process_review_references_save(*, user, migration: Migration, references: di
     if not can_work_checklist(user, migration.practice):
         raise PermissionDenied("Only people at the practice can record the supplier's references.")
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         existing = {
             ref.item: ref for ref in ProcessReviewReference.objects.select_for_update().filter(migration=migration)
         }

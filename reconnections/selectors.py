@@ -100,6 +100,8 @@ STILL_TO_RECONNECT = [
 ]
 # Not back and verified working (nor marked not needed): what the practice and commissioner still chase.
 NOT_YET_VERIFIED = [*STILL_TO_RECONNECT, LinkStatus.RECONNECTED]
+# Still in use before cutover: not yet switched off.
+STILL_TO_SWITCH_OFF = [LinkStatus.IN_USE, LinkStatus.SUPPLIER_TOLD]
 
 
 def links_outstanding(migration: Migration) -> dict[str, int]:
@@ -108,7 +110,7 @@ def links_outstanding(migration: Migration) -> dict[str, int]:
         total=Count("pk"),
         to_reconnect=Count("pk", filter=Q(status__in=STILL_TO_RECONNECT)),
         # Of those, the ones not yet switched off for cutover.
-        to_switch_off=Count("pk", filter=Q(status__in=[LinkStatus.IN_USE, LinkStatus.SUPPLIER_TOLD])),
+        to_switch_off=Count("pk", filter=Q(status__in=STILL_TO_SWITCH_OFF)),
         to_verify=Count("pk", filter=Q(status=LinkStatus.RECONNECTED)),
         verified=Count("pk", filter=Q(status=LinkStatus.VERIFIED)),
         not_needed=Count("pk", filter=Q(status=LinkStatus.NOT_NEEDED)),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from checklists.models import Migration
+from checklists.services import migration_lock_for_write
 from golive.core.audit import audit_record, changed_fields
 from practices.selectors import can_work_checklist
 
@@ -156,6 +157,7 @@ def link_move(
     if set(values) != set(fields):
         raise ValueError(f"Moving to {to_status} records exactly {fields}")
     with transaction.atomic():
+        migration_lock_for_write(link.migration_id)
         current = _locked_link(link, expected_version)
         current.migration = link.migration  # already loaded and scoped; saves a query for the audit's practice
         if current.status not in allowed_from:
@@ -181,6 +183,7 @@ def link_move_back(*, user, link: ThirdPartyLink, reason: str, expected_version:
     if not reason.strip():
         raise LinkMoveRefused("Enter why you are moving this link back", "reason")
     with transaction.atomic():
+        migration_lock_for_write(link.migration_id)
         current = _locked_link(link, expected_version)
         current.migration = link.migration  # already loaded and scoped; saves a query for the audit's practice
         if current.status not in LINK_BACK:
@@ -201,6 +204,7 @@ def link_set_reconfiguration(
     """Flag that the service needs reconfiguring for the new system, with what needs doing."""
     _require_link_worker(user, link.migration)
     with transaction.atomic():
+        migration_lock_for_write(link.migration_id)
         current = _locked_link(link, expected_version)
         current.migration = link.migration  # already loaded and scoped; saves a query for the audit's practice
         before = _link_snapshot(current)
@@ -218,6 +222,7 @@ def links_create(*, user, migration: Migration, services) -> list[ThirdPartyLink
     if foreign:
         raise PermissionDenied("A practice can only track catalogue services and its own local services.")
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         already = set(migration.third_party_links.filter(service__in=services).values_list("service__name", flat=True))
         if already:
             raise LinkMoveRefused(f"{', '.join(sorted(already))} already tracked for this migration", "services")
@@ -252,6 +257,7 @@ def local_service_add(
     name = name.strip()
     clash = ThirdPartyService.objects.filter(Q(practice=None) | Q(practice=practice), name__iexact=name)
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         if clash.exists():
             raise LinkMoveRefused(f"{name} is already in the list of services: select it instead", "name")
         service = ThirdPartyService.objects.create(
@@ -281,6 +287,7 @@ def local_service_add(
 def mesh_change_save(*, user, migration: Migration, old_mailbox: str, new_mailbox: str) -> MeshChange:
     _require_link_worker(user, migration)
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         change, created = MeshChange.objects.select_for_update().get_or_create(migration=migration)
         before = {"old_mailbox": change.old_mailbox, "new_mailbox": change.new_mailbox}
         change.old_mailbox, change.new_mailbox = old_mailbox.strip(), new_mailbox.strip()
@@ -308,6 +315,7 @@ def mesh_partner_add(*, user, migration: Migration, partner_name: str) -> MeshPa
     _require_link_worker(user, migration)
     partner_name = partner_name.strip()
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         change, _ = MeshChange.objects.get_or_create(migration=migration, defaults={"updated_by": user})
         if change.partner_notices.filter(partner_name__iexact=partner_name).exists():
             raise LinkMoveRefused(f"{partner_name} is already in the list", "partner_name")
@@ -331,6 +339,7 @@ def mesh_partner_mark_told(
     if told_on and told_on > today:
         raise LinkMoveRefused("The date must be today or in the past", "told_on")
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         current = MeshPartnerNotice.objects.select_for_update().get(pk=notice.pk)
         before = {"told_on": current.told_on.isoformat() if current.told_on else None}
         current.told_on = told_on
@@ -356,6 +365,7 @@ def cutover_registrations_update(
     if waiting < 0 or registered < 0:
         raise LinkMoveRefused("Counts must be 0 or more")
     with transaction.atomic():
+        migration_lock_for_write(migration.pk)
         counts, created = CutoverRegistrations.objects.select_for_update().get_or_create(migration=migration)
         if expected_version is not None and not created and counts.version != expected_version:
             raise LinkMoveRefused("Someone else changed these counts while you were editing. Check them and try again.")

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from checklists.presenters import step_who
 from go_live.models import GoLiveSignOff
 
 from . import selectors
@@ -44,7 +45,7 @@ def _due_this_week(steps: list) -> str:
 def compose(reminder) -> Email | None:
     """The email for a reminder, or None when there is nothing left to say (the reminder is then skipped)."""
     migration, user, today = reminder.migration, reminder.recipient, reminder.for_date
-    if migration is not None and migration.completed_on:
+    if migration is not None and not migration.is_open:
         return None
     if reminder.kind == Kind.READ_ONLY_WINDOW:
         days_left = (migration.read_only_ends_on - today).days
@@ -88,11 +89,17 @@ def compose(reminder) -> Email | None:
         digest = selectors.daily_digest(user, today)
         if not digest:
             return None
-        counts = [f"{len(digest.overdue)} overdue" if digest.overdue else "", _due_this_week(digest.due_soon)]
+        for step in digest.to_chase:
+            step.who = step_who(step, step.migration)
+        counts = [
+            f"{len(digest.overdue)} overdue" if digest.overdue else "",
+            _due_this_week(digest.due_soon),
+            f"{len(digest.to_chase)} to chase" if digest.to_chase else "",
+        ]
         return Email(
             subject="Your GoLive steps: " + ", ".join(count for count in counts if count),
             action_url=_absolute(reverse("reminders:my_tasks")),
-            context={"digest": digest},
+            context={"digest": digest, "today": today},
         )
     if reminder.kind == Kind.COMMISSIONER_WEEKLY:
         week = selectors.commissioner_week(user, today)

@@ -1,11 +1,11 @@
 """Reads for reminders: which reminders are due on a local date, what a digest says, and a person's tasks."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from checklists.models import Migration, Step, StepStatus
+from checklists.models import CHASED_BY, OPEN_MIGRATION, Migration, Step, StepStatus, roles_chased_by
 from checklists.selectors import migrations_visible_to
 from go_live.models import GoLiveSignOff
 from practices.models import Membership, Role, User
@@ -50,9 +50,7 @@ def _not_opted_out(kind: str, user_field: str = "user"):
 def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
     """(migration id, user id) for every recipient of a kind anchored on a migration date."""
     rule = RULES[kind]
-    migrations = Migration.objects.filter(
-        completed_on__isnull=True, **{f"{ANCHOR_FIELDS[kind]}__in": _days(today, rule.offsets)}
-    )
+    migrations = Migration.objects.open().filter(**{f"{ANCHOR_FIELDS[kind]}__in": _days(today, rule.offsets)})
     if kind == Kind.READ_ONLY_WINDOW:
         migrations = migrations.filter(go_live_date__lte=today)  # the window runs from go-live
     if kind == Kind.GO_LIVE_WEEK:
@@ -75,12 +73,25 @@ def _dated_pairs(kind: str, today: datetime.date) -> QuerySet:
     )
 
 
-def open_steps_for(user) -> QuerySet[Step]:
-    """Open steps of the user's live migrations: assigned to them, or unassigned and for a role they hold there.
+@dataclass
+class StepScope:
+    """Which open steps are a person's: `mine` to do (assigned to them, or unassigned for a role they hold), and
+    `to_chase` (unassigned steps of roles nobody on GoLive holds, which their role chases: CHASED_BY)."""
 
-    Commissioners hold their role at every practice of their ICBs or places. Two small queries first (the user's
-    roles, then the live migrations that could hold their steps) so the step query is a lookup on the
-    (migration, status, due date) index, not a test of every open step in the country.
+    mine: Q
+    to_chase: Q
+    migration_ids: list[int]
+
+    def steps(self, which: Q) -> QuerySet[Step]:
+        return Step.objects.filter(which, migration_id__in=self.migration_ids, status=StepStatus.TODO)
+
+
+def step_scope_for(user) -> StepScope:
+    """The user's open steps across their open migrations, as filters for the step query.
+
+    Commissioners hold their role at every practice of their ICBs or places. Two small queries (the user's roles,
+    then the open migrations that could hold their steps) so the step query is a lookup on the (migration, status,
+    due date) index, not a test of every open step in the country.
     """
     roles_at: dict[int, set[str]] = {}
     commissioned_icbs, commissioned_places = set(), set()
@@ -96,25 +107,31 @@ def open_steps_for(user) -> QuerySet[Step]:
                 commissioned_icbs.add(icb_id)
         else:
             roles_at.setdefault(practice_id, set()).add(role)
-    candidates = Migration.objects.filter(
-        Q(practice_id__in=roles_at)
-        | Q(practice__icb_id__in=commissioned_icbs)
-        | Q(practice__sub_icb_location_id__in=commissioned_places)
-        | Q(pk__in=Step.objects.filter(assignee=user, status=StepStatus.TODO).values("migration_id")),
-        completed_on__isnull=True,
-        practice__in=practices_visible_to(user),
-    ).values_list("pk", "practice_id", "practice__icb_id", "practice__sub_icb_location_id")
+    candidates = (
+        Migration.objects.open()
+        .filter(
+            Q(practice_id__in=roles_at)
+            | Q(practice__icb_id__in=commissioned_icbs)
+            | Q(practice__sub_icb_location_id__in=commissioned_places)
+            | Q(pk__in=Step.objects.filter(assignee=user, status=StepStatus.TODO).values("migration_id")),
+            practice__in=practices_visible_to(user),
+        )
+        .values_list("pk", "practice_id", "practice__icb_id", "practice__sub_icb_location_id")
+    )
     migrations_by_roles: dict[frozenset, list[int]] = {}
     for migration_id, practice_id, icb_id, place_id in candidates:
         commissioner = icb_id in commissioned_icbs or place_id in commissioned_places
         roles = roles_at.get(practice_id, set()) | ({Role.COMMISSIONER} if commissioner else set())
         migrations_by_roles.setdefault(frozenset(roles), []).append(migration_id)
-    mine = Q(assignee=user)
+    mine, to_chase = Q(assignee=user), Q(pk__in=[])
     for roles, migration_ids in migrations_by_roles.items():
         if roles:
             mine |= Q(migration_id__in=migration_ids, role__in=roles, assignee__isnull=True)
+        chased = roles_chased_by(set(roles))
+        if chased:
+            to_chase |= Q(migration_id__in=migration_ids, role__in=chased, assignee__isnull=True)
     all_ids = [migration_id for ids in migrations_by_roles.values() for migration_id in ids]
-    return Step.objects.filter(mine, migration_id__in=all_ids, status=StepStatus.TODO)
+    return StepScope(mine=mine, to_chase=to_chase, migration_ids=all_ids)
 
 
 def _steps_due_by(today: datetime.date) -> Q:
@@ -123,15 +140,28 @@ def _steps_due_by(today: datetime.date) -> Q:
 
 def _digest_user_ids(today: datetime.date) -> QuerySet:
     """People with at least one overdue or due-this-week step, by assignment or by role."""
-    open_soon = Step.objects.filter(_steps_due_by(today), migration__completed_on__isnull=True)
+    open_soon = Step.objects.filter(
+        _steps_due_by(today), migration__completed_on__isnull=True, migration__withdrawn_at__isnull=True
+    )
     by_role = Membership.objects.filter(
         Exists(
             open_soon.filter(migration__practice=OuterRef("practice"), role=OuterRef("role"), assignee__isnull=True)
         ),
         role__in=RULES[Kind.DAILY_DIGEST].roles,
     ).values("user_id")
+    # Practice managers chase supplier and delivery-partner steps until those people use GoLive (CHASED_BY).
+    chasing = Q(pk__in=[])
+    for chaser in set(CHASED_BY.values()) & RULES[Kind.DAILY_DIGEST].roles:
+        chased = roles_chased_by({chaser})
+        chasing |= Q(
+            Exists(open_soon.filter(migration__practice=OuterRef("practice"), role__in=chased, assignee__isnull=True)),
+            role=chaser,
+        )
+    by_chasing = Membership.objects.filter(chasing).values("user_id")
     return (
-        User.objects.filter(Q(pk__in=open_soon.values("assignee_id")) | Q(pk__in=by_role), is_active=True)
+        User.objects.filter(
+            Q(pk__in=open_soon.values("assignee_id")) | Q(pk__in=by_role) | Q(pk__in=by_chasing), is_active=True
+        )
         .filter(_not_opted_out(Kind.DAILY_DIGEST, "pk"))
         .values_list("pk", flat=True)
     )
@@ -145,7 +175,7 @@ def _portfolio_for_icb(today: datetime.date) -> Q:
     """Migrations a commissioner's weekly digest reports on (see commissioner_week)."""
     fortnight = today + datetime.timedelta(days=13)
     window_end = today + datetime.timedelta(days=WINDOW_ENDING_DAYS)
-    return Q(completed_on__isnull=True) & (
+    return OPEN_MIGRATION & (
         Q(go_live_date__range=(today, fortnight))
         | Q(read_only_ends_on__range=(today, window_end), go_live_date__lte=today)
         | Q(
@@ -198,14 +228,17 @@ def reminders_due(today: datetime.date) -> list[Reminder]:
 class Digest:
     overdue: list
     due_soon: list
+    # Supplier and delivery-partner steps overdue or due this week, for the practice manager to chase.
+    to_chase: list = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.overdue or self.due_soon)
+        return bool(self.overdue or self.due_soon or self.to_chase)
 
 
 def daily_digest(user, today: datetime.date) -> Digest:
+    scope = step_scope_for(user)
     steps = list(
-        open_steps_for(user)
+        scope.steps(scope.mine)
         .filter(_steps_due_by(today))
         .select_related("migration__practice")
         .order_by("due_date", "pk")
@@ -213,6 +246,12 @@ def daily_digest(user, today: datetime.date) -> Digest:
     return Digest(
         overdue=[step for step in steps if step.due_date < today],
         due_soon=[step for step in steps if step.due_date >= today],
+        to_chase=list(
+            scope.steps(scope.to_chase)
+            .filter(_steps_due_by(today))
+            .select_related("migration__practice", "migration__old_supplier", "migration__new_supplier")
+            .order_by("due_date", "pk")
+        ),
     )
 
 
@@ -248,9 +287,22 @@ def commissioner_week(user, today: datetime.date) -> CommissionerWeek:
     )
 
 
-def my_tasks(user, today: datetime.date) -> QuerySet[Step]:
-    """Every open step for the user across their practices, earliest due (so overdue) first."""
-    return open_steps_for(user).select_related("migration__practice", "assignee").order_by("due_date", "pk")
+@dataclass
+class MyTasks:
+    to_do: QuerySet[Step]
+    to_chase: QuerySet[Step]
+
+
+def my_tasks(user, today: datetime.date) -> MyTasks:
+    """Every open step for the user across their practices, and the steps they chase, earliest due (so overdue)
+    first. The scope costs two queries; each list one more (plus its count when paginated)."""
+    scope = step_scope_for(user)
+    return MyTasks(
+        to_do=scope.steps(scope.mine).select_related("migration__practice", "assignee").order_by("due_date", "pk"),
+        to_chase=scope.steps(scope.to_chase)
+        .select_related("migration__practice", "migration__old_supplier", "migration__new_supplier")
+        .order_by("due_date", "pk"),
+    )
 
 
 def reminder_kinds_for(user) -> list[str]:

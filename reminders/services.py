@@ -148,6 +148,9 @@ def _json(fields: dict) -> dict:
 
 
 def _why_not_send(reminder: Reminder) -> str:
+    if reminder.migration is not None and reminder.migration.is_withdrawn:
+        # Queued before the withdrawal: a withdrawn migration sends nothing more.
+        return "The migration was withdrawn"
     user = reminder.recipient
     if user is None:
         return "The recipient's account was deleted"

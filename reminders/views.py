@@ -12,13 +12,30 @@ from . import selectors, services
 from .forms import PreferencesForm
 from .kinds import OPTIONAL_KINDS, RULES, Kind
 
+# The "To chase" list is shown whole on the first page, up to this many steps (a practice manager of one practice
+# chases at most the 44 supplier and delivery-partner steps of its open migration).
+CHASE_LIST_LIMIT = 100
+
 
 def my_tasks(request):
     today = timezone.localdate()
-    page = Paginator(selectors.my_tasks(request.user, today), 50).get_page(request.GET.get("page"))
+    tasks = selectors.my_tasks(request.user, today)
+    page = Paginator(tasks.to_do, 50).get_page(request.GET.get("page"))
     for step in page:
         step.status_tag = presenters.step_status_tag(step, today)
-    return render(request, "reminders/my_tasks.html", {"page": page})
+    to_chase = list(tasks.to_chase[: CHASE_LIST_LIMIT + 1]) if page.number == 1 else []
+    for step in to_chase:
+        step.status_tag = presenters.step_status_tag(step, today)
+        step.who = presenters.step_who(step, step.migration)
+    return render(
+        request,
+        "reminders/my_tasks.html",
+        {
+            "page": page,
+            "to_chase": to_chase[:CHASE_LIST_LIMIT],
+            "more_to_chase": len(to_chase) > CHASE_LIST_LIMIT,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

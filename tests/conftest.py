@@ -73,6 +73,15 @@ def world(db, default_template):
             read_only_window_source="older_guide",
         )
 
+    def new_practice(*people, icb=north, role=Role.PRACTICE_MANAGER):
+        """Another practice in the ICB, with `people` in `role` there: a practice has one open migration at a
+        time, so tests that need several of someone's migrations give each its own practice."""
+        practice = PracticeFactory(icb=icb)
+        for person in people:
+            MembershipFactory(practice=practice, user=person, role=role)
+            person.__dict__.pop("_memberships", None)  # read again: roles_for keeps them on the user object
+        return practice
+
     return SimpleNamespace(
         north=north,
         south=south,
@@ -96,6 +105,7 @@ def world(db, default_template):
         neighbour_migration=make_migration(neighbour, neighbour_manager),
         other_migration=make_migration(other, other_manager),
         make_migration=make_migration,
+        new_practice=new_practice,
     )
 
 

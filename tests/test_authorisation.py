@@ -46,6 +46,7 @@ EXTRA_IDS: dict = {
     "issue_pk": lambda world: IssueFactory(migration=world.migration, raised_by=world.manager).pk,
     "link_pk": lambda world: ThirdPartyLinkFactory(migration=world.migration, status="supplier_told").pk,
     "move": lambda world: "switch-off",
+    "phase": lambda world: "kickoff",
     "notice_pk": lambda world: MeshPartnerNoticeFactory(mesh_change__migration=world.migration).pk,
 }
 

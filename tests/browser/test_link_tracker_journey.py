@@ -32,7 +32,9 @@ def test_manager_switches_a_link_off_reconnects_it_and_verifies_it(transactional
     page = browser_page.page
     today = timezone.localdate()
     # A migration that went live two days ago, so every date entered is in the past.
-    migration = world.make_migration(world.home, world.manager, go_live=today - datetime.timedelta(days=2))
+    migration = world.make_migration(
+        world.new_practice(world.manager), world.manager, go_live=today - datetime.timedelta(days=2)
+    )
     link = ThirdPartyLinkFactory(migration=migration, service__name="Scanning service")
     services.link_move(
         user=world.manager,

@@ -87,7 +87,7 @@ def test_checklist_query_count_does_not_grow_with_migrations(client_for, world, 
     with django_assert_max_num_queries(12):
         client.get(url)
     for _ in range(3):
-        world.make_migration(world.home, world.manager, go_live=datetime.date(2027, 9, 1))
+        world.make_migration(world.new_practice(world.manager), world.manager, go_live=datetime.date(2027, 9, 1))
     with django_assert_max_num_queries(12):
         client.get(url)
 
@@ -99,7 +99,7 @@ def test_home_query_count_is_constant(client_for, world, django_assert_num_queri
     with django_assert_max_num_queries(7) as first:
         client.get(reverse("home"))
     for _ in range(4):
-        world.make_migration(world.neighbour, world.commissioner, go_live=datetime.date(2027, 9, 1))
+        world.make_migration(world.new_practice(), world.commissioner, go_live=datetime.date(2027, 9, 1))
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("home"))
 
@@ -202,9 +202,12 @@ def test_commissioner_can_read_a_step_but_not_change_it(client_for, world):
 
 
 def test_manager_creates_a_migration_with_its_checklist(client_for, world):
-    response = client_for(world.manager).post(reverse("checklists:migration_create"), migration_form(world))
+    practice = world.new_practice(world.manager)
+    response = client_for(world.manager).post(
+        reverse("checklists:migration_create"), migration_form(world, practice=practice.pk)
+    )
     assert response.status_code == 302
-    migration = Migration.objects.filter(practice=world.home).latest("pk")
+    migration = Migration.objects.filter(practice=practice).latest("pk")
     assert migration.go_live_date == datetime.date(2027, 6, 28)
     assert migration.steps.exists()
 
@@ -379,24 +382,43 @@ def test_history_shows_dates_and_choices_in_words():
     assert audit_action("third_party_link.reconnected") == "Third-party link: reconnected"
 
 
-def test_this_phase_shows_the_phase_the_schedule_has_reached(client_for, world):
+def test_this_phase_shows_the_phase_of_the_earliest_open_step_that_is_due(client_for, world):
     migration = world.migration
     today = datetime.date.today()
-    latest_due = migration.steps.filter(due_date__lte=today).order_by("-due_date", "-order").first()
+    open_steps = list(migration.steps.filter(status="todo"))
+    due = [step for step in open_steps if step.due_date <= today] or open_steps
+    earliest = min(due, key=lambda step: (step.due_date, step.order))
     response = client_for(world.manager).get(
         reverse("checklists:checklist", args=[migration.pk]), {"show": "this_phase"}
     )
     shown = [s for group in response.context["groups"] for s in group.steps]
-    assert {s.phase for s in shown} == {latest_due.phase}
+    assert {s.phase for s in shown} == {earliest.phase}
 
 
-def test_this_phase_stays_on_post_go_live_while_its_steps_are_due_though_later_ones_are_open(world):
+def test_this_phase_stays_with_an_overdue_step_though_later_phases_are_due(world):
+    from checklists.selectors import current_phase
+
+    migration = world.migration
+    ten_days_after_go_live = migration.go_live_date + datetime.timedelta(days=10)
+    migration.steps.filter(due_date__lte=ten_days_after_go_live).exclude(code="DC-12").update(status="done")
+    assert current_phase(migration, ten_days_after_go_live) == "data_checking"
+
+
+def test_this_phase_with_nothing_due_open_is_the_phase_of_the_next_open_step(world):
     from checklists.selectors import current_phase
 
     migration = world.migration
     ten_days_after_go_live = migration.go_live_date + datetime.timedelta(days=10)
     migration.steps.filter(due_date__lte=ten_days_after_go_live).update(status="done")
-    assert current_phase(migration, ten_days_after_go_live) == "post_go_live"
+    next_open = migration.steps.filter(status="todo").order_by("due_date", "order").first()
+    assert current_phase(migration, ten_days_after_go_live) == next_open.phase
+
+
+def test_this_phase_with_every_step_closed_is_the_last_phase(world):
+    from checklists.selectors import current_phase
+
+    world.migration.steps.update(status="done")
+    assert current_phase(world.migration, world.migration.go_live_date) == "end_of_migration"
 
 
 def test_this_phase_before_anything_is_due_is_the_first_phase(world):

@@ -5,6 +5,7 @@ import random
 import statistics
 
 import pytest
+from django.utils import timezone
 
 from checklists.models import Migration, MigrationStage, StepStatus
 from dashboards import rag, selectors
@@ -35,6 +36,11 @@ def portfolio_data(db):
             went_live_on=go_live if live else None,
             completed_on=go_live + datetime.timedelta(days=46) if finished else None,
         )
+        if not finished and index % 7 == 3:
+            # Withdrawn: listed, but left out of every count and chart.
+            Migration.objects.filter(pk=migration.pk).update(
+                withdrawn_at=timezone.now(), withdrawal_reason="Created for the wrong practice"
+            )
         for _ in range(rng.randint(0, 4)):
             StepFactory(
                 migration=migration,
@@ -50,10 +56,20 @@ def scoped(icb):
     return Migration.objects.filter(practice__icb=icb)
 
 
+def counted(icb):
+    """What the charts and figures count: the scope less withdrawn migrations."""
+    return scoped(icb).filter(withdrawn_at__isnull=True)
+
+
+def test_the_data_holds_withdrawn_migrations(portfolio_data):
+    assert scoped(portfolio_data).filter(withdrawn_at__isnull=False).exists()
+
+
 def test_stage_counts_match_each_migrations_own_stage(portfolio_data):
-    expected = dict.fromkeys(MigrationStage.values, 0)
-    for migration in scoped(portfolio_data):
+    expected = dict.fromkeys(selectors.PIPELINE_STAGES, 0)
+    for migration in counted(portfolio_data):
         expected[migration.stage_on(TODAY)] += 1
+    assert MigrationStage.WITHDRAWN not in expected
     assert selectors.stage_counts(scoped(portfolio_data), TODAY) == expected
 
 
@@ -63,14 +79,14 @@ def test_go_lives_by_month_match_a_count_of_go_live_dates(portfolio_data):
     assert months[6]["month"] == datetime.date(2027, 1, 1)
     for row in months:
         month = (row["month"].year, row["month"].month)
-        in_month = [m for m in scoped(portfolio_data) if (m.go_live_date.year, m.go_live_date.month) == month]
+        in_month = [m for m in counted(portfolio_data) if (m.go_live_date.year, m.go_live_date.month) == month]
         assert row["live"] == sum(1 for m in in_month if m.went_live_on)
         assert row["scheduled"] == sum(1 for m in in_month if not m.went_live_on)
 
 
 def test_cutover_median_and_range_match_statistics_module(portfolio_data):
     expected = {}
-    for m in scoped(portfolio_data).filter(went_live_on__isnull=False).select_related("old_supplier", "new_supplier"):
+    for m in counted(portfolio_data).filter(went_live_on__isnull=False).select_related("old_supplier", "new_supplier"):
         pair = f"{m.old_supplier.name} to {m.new_supplier.name}"
         expected.setdefault(pair, []).append((m.go_live_date - m.fdp_date).days)
     found = {row["pair"]: row for row in selectors.cutover_days_by_pair(scoped(portfolio_data))}
@@ -82,7 +98,7 @@ def test_cutover_median_and_range_match_statistics_module(portfolio_data):
 
 
 def test_slippage_bands_match_a_count_of_moved_go_lives(portfolio_data):
-    live = list(scoped(portfolio_data).filter(went_live_on__isnull=False))
+    live = list(counted(portfolio_data).filter(went_live_on__isnull=False))
     bands = {row["code"]: row["count"] for row in selectors.go_live_slippage(scoped(portfolio_data))}
     assert sum(bands.values()) == len(live)
     assert bands["on_time"] == sum(1 for m in live if m.go_live_date == m.planned_go_live_date)
@@ -93,11 +109,12 @@ def test_summary_counts_match_the_rows(portfolio_data):
     rows = list(rag.with_rag(scoped(portfolio_data), TODAY))
     counts = selectors.summary_counts(scoped(portfolio_data), TODAY)
     assert counts["total"] == 40
-    assert counts["in_flight"] == sum(1 for m in rows if not m.completed_on)
-    for status in rag.RAG_LABELS:
-        assert counts[status] == sum(1 for m in rows if rag.status_of(m.rag_rank) == status)
+    assert counts["in_flight"] == sum(1 for m in rows if not m.completed_on and not m.withdrawn_at)
+    for status in (rag.RED, rag.AMBER, rag.GREEN):
+        assert counts[status] == sum(1 for m in rows if rag.status_of(m.rag_rank) == status and not m.withdrawn_at)
+    assert all(rag.status_of(m.rag_rank) == rag.NOT_RATED for m in rows if m.withdrawn_at)
     assert counts["windows_ending"] == sum(
-        1 for m in rows if m.went_live_on and not m.completed_on and 0 <= (m.read_only_ends_on - TODAY).days <= 14
+        1 for m in rows if m.went_live_on and m.is_open and 0 <= (m.read_only_ends_on - TODAY).days <= 14
     )
 
 

@@ -154,7 +154,7 @@ def test_portfolio_query_count_does_not_grow_with_migrations(client_for, world, 
 
 def test_charts_and_tiles_count_only_the_commissioners_icb(client_for, world):
     for _ in range(3):
-        world.make_migration(world.other, world.other_manager)
+        world.make_migration(world.new_practice(world.other_manager, icb=world.south), world.other_manager)
     response = client_for(world.commissioner).get(PORTFOLIO)
     pipeline = response.context["charts"][0]
     assert sum(n for _, n in pipeline["rows"]) == 2
@@ -233,13 +233,19 @@ def test_cached_page_uses_fewer_queries(client_for, world, dashboard_cache, djan
         client.get(PORTFOLIO)
 
 
-def test_rows_show_sign_off_links_outstanding_and_open_issues(client_for, world):
+def test_rows_show_sign_off_links_and_open_issues(client_for, world):
     IssueFactory.create_batch(2, migration=world.migration, raised_by=world.manager)
     ThirdPartyLinkFactory(migration=world.migration, status="switched_off")
-    ThirdPartyLinkFactory(migration=world.migration, status="verified")
+    ThirdPartyLinkFactory(migration=world.migration, status="in_use")
     response = client_for(world.commissioner).get(PORTFOLIO, {"q": "A12345"})
     (row,) = response.context["page"]
-    assert (row.open_issues, row.links_outstanding, row.sign_off_text) == (2, 1, "Not due yet")
+    # Before go-live, links are not "outstanding": what is true is how many are still to switch off.
+    assert (row.open_issues, row.links_outstanding, row.links_text, row.sign_off_text) == (
+        2,
+        None,
+        "1 to switch off",
+        "Not due yet",
+    )
 
 
 def test_sorting_by_open_issues(client_for, world):

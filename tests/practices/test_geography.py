@@ -42,9 +42,9 @@ def test_place_commissioner_gets_404_for_a_migration_outside_their_place(client_
 
 
 def test_place_commissioners_tasks_are_the_commissioner_steps_of_their_place_only(world):
-    practices = {step.migration.practice for step in my_tasks(world.place_commissioner, DAY)}
+    practices = {step.migration.practice for step in my_tasks(world.place_commissioner, DAY).to_do}
     assert practices == {world.neighbour}
-    assert all(step.role == Role.COMMISSIONER for step in my_tasks(world.place_commissioner, DAY))
+    assert all(step.role == Role.COMMISSIONER for step in my_tasks(world.place_commissioner, DAY).to_do)
 
 
 def test_a_commissioner_membership_names_an_icb_or_a_place_never_both(world):

@@ -57,7 +57,9 @@ def test_read_only_window_reminder_is_not_due_on_other_days(world, days_before):
 
 def test_no_window_reminder_before_go_live_even_for_a_short_window(world):
     """A 20-day window: "30 days before the end" falls before go-live, when there is no window yet."""
-    migration = world.make_migration(world.home, world.manager, go_live=datetime.date(2027, 6, 1))
+    migration = world.make_migration(
+        world.new_practice(world.manager), world.manager, go_live=datetime.date(2027, 6, 1)
+    )
     type(migration).objects.filter(pk=migration.pk).update(
         read_only_window_days=20, read_only_ends_on=datetime.date(2027, 6, 21)
     )
@@ -171,7 +173,8 @@ def test_hourly_sweeps_across_a_day_make_each_reminder_once_for_the_right_local_
     world, queued, local_day, utc_start
 ):
     """Sweep hourly from the evening before to past midnight after: one reminder per local day, never two."""
-    migration = world.make_migration(world.home, world.manager, go_live=local_day - datetime.timedelta(days=45))
+    practice = world.new_practice(world.manager)
+    migration = world.make_migration(practice, world.manager, go_live=local_day - datetime.timedelta(days=45))
     assert migration.read_only_ends_on == local_day
     for instant in _hourly(utc_start, 28):
         with time_machine.travel(instant, tick=False):
@@ -192,7 +195,9 @@ def test_hourly_sweeps_across_a_day_make_each_reminder_once_for_the_right_local_
 def test_reminders_start_at_seven_in_the_morning_london_time(world, queued, settings, instant, made):
     settings.REMINDER_SEND_FROM_HOUR = 7
     local_day = instant.astimezone(LONDON).date()
-    world.make_migration(world.home, world.manager, go_live=local_day - datetime.timedelta(days=45))
+    world.make_migration(
+        world.new_practice(world.manager), world.manager, go_live=local_day - datetime.timedelta(days=45)
+    )
     with time_machine.travel(instant, tick=False):
         reminders_sweep()
     assert Reminder.objects.filter(kind=Kind.READ_ONLY_WINDOW, for_date=local_day).exists() is made
