@@ -30,11 +30,18 @@ def test_seed_demo_loads_the_documented_contract_and_is_safe_twice(db, settings)
     today = timezone.localdate()
     for email in DEMO_USERS:
         assert User.objects.get(email=email).check_password("golive-demo-password")
-    assert Migration.objects.count() == 8
-    stages = dict(Migration.objects.with_stage(today).values_list("practice__name", "stage"))
+    assert Migration.objects.count() == 9
+    stages = dict(Migration.objects.open().with_stage(today).values_list("practice__name", "stage"))
+    assert len(stages) == 7  # one open migration per practice; Castle Street's is finished
+    (withdrawn,) = Migration.objects.filter(withdrawn_at__isnull=False)
+    assert (withdrawn.practice.name, withdrawn.withdrawn_by.email) == (
+        "Harbour View Surgery",
+        "commissioner@south.example",
+    )
+    assert withdrawn.stage_on(today) == MigrationStage.WITHDRAWN
     assert stages["Riverside Surgery"] == MigrationStage.LIVE
     assert stages["Hillview Medical Centre"] == MigrationStage.CUTOVER
-    assert stages["Castle Street Surgery"] == MigrationStage.FINISHED
+    assert Migration.objects.get(practice__name="Castle Street Surgery").stage_on(today) == MigrationStage.FINISHED
     assert stages["Oakwood Health Centre"] == MigrationStage.DATA_CHECKING
     assert MigrationStage.PLANNING in stages.values()
     ending_soon = Migration.objects.filter(went_live_on__isnull=False, completed_on__isnull=True)
@@ -83,3 +90,24 @@ def test_seed_demo_gives_practices_seeded_before_places_existed_their_place(db, 
     Practice.objects.update(sub_icb_location=None)
     call_command("seed_demo")
     assert not Practice.objects.filter(sub_icb_location__isnull=True).exists()
+
+
+def test_seed_demo_records_progress_truthfully(db, settings):
+    """Practices with a manager on GoLive ticked their steps on the day they were due; practices with nobody on
+    GoLive did theirs before it, so nobody is named; no stage contradicts its countdown."""
+    from checklists.models import StepCompletion, StepStatus
+    from checklists.presenters import countdown
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    today = timezone.localdate()
+    riverside = Migration.objects.get(practice__name="Riverside Surgery")
+    ticked = riverside.steps.filter(status=StepStatus.DONE)
+    assert {step.completed_by.email for step in ticked} == {"manager@riverside.example"}
+    assert all(timezone.localtime(step.completed_at).date() == step.due_date for step in ticked)
+    castle = Migration.objects.get(practice__name="Castle Street Surgery")
+    assert set(castle.steps.values_list("completion", "completed_by")) == {(StepCompletion.BEFORE_GOLIVE, None)}
+    for migration in Migration.objects.open():
+        text = countdown(migration, today) or ""
+        live = migration.went_live_on is not None
+        assert ("read-only window" in text and "left" in text) <= live, migration.practice.name

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import demo_app_device_give
-from checklists.models import Migration, StepStatus, WindowSource
+from checklists.models import Migration, Step, StepCompletion, StepStatus, WindowSource
 from checklists.scheduling import add_working_days
-from checklists.services import migration_create, template_load_default
+from checklists.services import migration_create, migration_withdraw, template_load_default
 from go_live import selectors as go_live_selectors
 from go_live import services as go_live_services
 from go_live.models import (
@@ -66,6 +66,17 @@ PRACTICES = [
     ("B20002", "Beacon Practice", "D2O", "EMIS", "Medicus", "window_ending", 45),
     ("B20003", "Castle Street Surgery", "D2H", "Cegedim", "EMIS", "finished", 45),
     ("B20004", "Harbour View Surgery", "D2H", "EMIS", "TPP", "planning", 90),
+]
+
+# Migrations created by mistake and withdrawn: (ODS code, old supplier, new supplier, withdrawn by, reason).
+WITHDRAWN = [
+    (
+        "B20004",
+        "EMIS",
+        "Medicus",
+        "commissioner@south.example",
+        "Created with the wrong new supplier: Harbour View is moving to TPP",
+    ),
 ]
 
 USERS = [
@@ -152,9 +163,23 @@ class Command(BaseCommand):
                     demo_app_device_give(user)
             admin = User.objects.get(email="admin@golive.example")
             created = 0
+            for ods, old, new, by, reason in WITHDRAWN:
+                if Migration.objects.filter(practice=practices[ods]).exists():
+                    continue
+                mistake = migration_create(
+                    user=admin,
+                    practice=practices[ods],
+                    old_supplier=suppliers[old],
+                    new_supplier=suppliers[new],
+                    read_only_window_days=45,
+                    read_only_window_source=WindowSource.OLDER_GUIDE,
+                    **key_dates_for("planning", today, 45),
+                )
+                migration_withdraw(user=User.objects.get(email=by), migration=mistake, reason=reason)
+                created += 1
             for ods, _name, _place, old, new, stage, window in PRACTICES:
                 practice = practices[ods]
-                if Migration.objects.filter(practice=practice).exists():
+                if Migration.objects.filter(practice=practice, withdrawn_at__isnull=True).exists():
                     continue
                 migration = migration_create(
                     user=admin,
@@ -165,22 +190,37 @@ class Command(BaseCommand):
                     read_only_window_source=WindowSource.NEWER_GUIDE if window == 90 else WindowSource.OLDER_GUIDE,
                     **key_dates_for(stage, today, window),
                 )
-                self._progress(migration, stage, today, admin)
+                self._progress(migration, stage, today)
                 self._go_live_day(migration, stage)
                 self._links(migration, stage)
                 created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} migrations created)."))
 
-    def _progress(self, migration, stage, today, actor):
-        """Mark work done as a practice at that stage would have, leaving a few recent steps overdue."""
+    def _progress(self, migration, stage, today):
+        """Mark work done as a practice at that stage would have, leaving a few recent steps overdue.
+
+        Where the practice manager uses GoLive, they ticked each step on its due date. A practice with nobody on
+        GoLive did its work before GoLive, so its steps are recorded as done before GoLive, naming nobody.
+        """
         cutoff = today if stage == "finished" else add_working_days(today, -3)
-        migration.steps.filter(due_date__lt=cutoff).update(
-            status=StepStatus.DONE, completed_at=timezone.now(), completed_by=actor
-        )
+        done = migration.steps.filter(due_date__lt=cutoff) if stage != "finished" else migration.steps.all()
+        manager = User.objects.filter(
+            memberships__practice=migration.practice, memberships__role=Role.PRACTICE_MANAGER
+        ).first()
+        if manager is None:
+            done.update(status=StepStatus.DONE, completion=StepCompletion.BEFORE_GOLIVE)
+        else:
+            steps = list(done)
+            for step in steps:
+                step.status = StepStatus.DONE
+                step.completed_by = step.updated_by = manager
+                step.completed_at = min(
+                    timezone.make_aware(datetime.datetime.combine(step.due_date, datetime.time(10))), timezone.now()
+                )
+            Step.objects.bulk_update(steps, ["status", "completed_by", "updated_by", "completed_at"], batch_size=500)
         if stage in {"live", "window_ending", "finished"}:
             migration.went_live_on = migration.go_live_date
         if stage == "finished":
-            migration.steps.update(status=StepStatus.DONE, completed_at=timezone.now(), completed_by=actor)
             migration.completed_on = migration.read_only_ends_on
         migration.save(update_fields=["went_live_on", "completed_on"])
 
