@@ -20,7 +20,8 @@ def test_manager_finds_their_tasks_and_switches_off_the_daily_digest(transaction
         page.get_by_role("link", name="My tasks").first.click()
     browser_page.assert_accessible()
     expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
-    expect(page.locator("table")).to_contain_text("Riverside Surgery")
+    expect(page.locator("table").first).to_contain_text("Riverside Surgery")
+    expect(page.get_by_role("heading", name="To chase")).to_be_visible()
 
     with page.expect_navigation():
         page.get_by_role("link", name="Choose which reminders you get by email").click()

@@ -371,9 +371,10 @@ def test_setup_with_an_unknown_service_shows_an_error_and_saves_nothing(client, 
 
 
 def test_creating_a_migration_offers_the_tracker_setup(client, world):
+    practice = world.new_practice(world.manager)  # one open migration per practice: the home one has its own
     client.force_login(world.manager)
     data = {
-        "practice": world.home.pk,
+        "practice": practice.pk,
         "old_supplier": world.emis.pk,
         "new_supplier": world.tpp.pk,
         **date_fields("idp_date", datetime.date(2027, 5, 3)),
