@@ -124,3 +124,12 @@ def test_the_digest_leaves_chased_steps_due_later_for_later(world):
     )
     assert not daily_digest(world.manager, today)
     assert world.manager.pk not in {r.recipient_id for r in reminders_due(today) if r.kind == Kind.DAILY_DIGEST}
+
+
+def test_a_practice_with_a_withdrawn_and_a_new_migration_is_reminded_of_the_new_one_only(world):
+    withdraw(world)
+    new = world.make_migration(world.home, world.manager, go_live=datetime.date(2027, 9, 6))
+    old_week, new_week = (m.fdp_date - datetime.timedelta(days=7) for m in (world.migration, new))
+    assert not [r for r in reminders_due(old_week) if r.kind == Kind.FDP_WEEK and r.recipient_id == world.manager.pk]
+    dated = [r for r in reminders_due(new_week) if r.recipient_id == world.manager.pk and r.migration_id]
+    assert [(r.kind, r.migration_id) for r in dated] == [(Kind.FDP_WEEK, new.pk)]
